@@ -1,0 +1,12 @@
+# Warnings for our own targets (devenv_set_warnings) and sanitizers for everything.
+add_library(devenv_warnings INTERFACE)
+target_compile_options(devenv_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(DEVENV_WERROR)
+  target_compile_options(devenv_warnings INTERFACE -Werror)
+endif()
+
+if(DEVENV_SANITIZE)
+  add_compile_options(-fsanitize=${DEVENV_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${DEVENV_SANITIZE})
+endif()

@@ -1,0 +1,14 @@
+# devenv_add_test(NAME name SOURCES ... LIBS ...): one GoogleTest binary, its tests registered with CTest.
+include(GoogleTest)
+function(devenv_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main devenv_warnings)
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST
+    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}"
+    ENVIRONMENT "DEVENV_BINARY_DIR=${PROJECT_BINARY_DIR};DEVENV_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
