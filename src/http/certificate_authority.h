@@ -30,7 +30,8 @@ struct certificate_request {
 class certificate_authority {
  public:
   // A new CA key and self-signed certificate valid from an hour before `now` (clock skew) for `validity`.
-  static result<certificate_authority> create(std::string common_name, std::chrono::system_clock::time_point now,
+  static result<certificate_authority> create(std::string common_name,
+                                              std::chrono::system_clock::time_point now,
                                               std::chrono::hours validity = std::chrono::hours(24 * 3650));
   // An existing CA, e.g. loaded from files written earlier.
   static result<certificate_authority> from_pem(pem_pair ca);
