@@ -32,7 +32,9 @@ std::string_view request::query_param(std::string_view name) const {
   return it == query.end() ? std::string_view{} : std::string_view{it->second};
 }
 
-bool request::has_query_param(std::string_view name) const { return query.count(std::string(name)) > 0; }
+bool request::has_query_param(std::string_view name) const {
+  return query.count(std::string(name)) > 0;
+}
 
 response response::text(unsigned status, std::string body, std::string content_type) {
   response r;
@@ -74,7 +76,8 @@ query_map parse_query(std::string_view query) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     std::string key = percent_decode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
+    std::string value =
+        eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
     out.emplace(std::move(key), std::move(value));
   }
   return out;

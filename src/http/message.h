@@ -19,9 +19,9 @@ using header_map = std::multimap<std::string, std::string>;
 using query_map = std::multimap<std::string, std::string>;
 
 struct request {
-  std::string method;          // "GET", "POST", ...
-  std::string target;          // raw request target, "/api/v1/x?y=z"
-  std::string path;            // percent-decoded path without the query
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target, "/api/v1/x?y=z"
+  std::string path;    // percent-decoded path without the query
   query_map query;
   header_map headers;
   std::string body;            // raw bytes, exactly as received (signatures are computed over this)
@@ -56,13 +56,15 @@ struct response {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
-  static response text(unsigned status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static response text(unsigned status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static response json(unsigned status, std::string body);
 };
 
 using handler = std::function<net::awaitable<response>(request&)>;
 
-// Percent-decoding for paths and query strings ("+" is a space only in queries). Invalid escapes are kept verbatim.
+// Percent-decoding for paths and query strings ("+" is a space only in queries). Invalid escapes are kept
+// verbatim.
 std::string percent_decode(std::string_view text, bool plus_is_space);
 query_map parse_query(std::string_view query);
 

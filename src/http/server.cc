@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 
@@ -35,14 +36,31 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   return out;
 }
 
-bhttp::response<bhttp::string_body> simple_response(unsigned status, std::string_view message, unsigned version) {
+bhttp::response<bhttp::string_body> simple_response(unsigned status, std::string_view message,
+                                                    unsigned version) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::connection, "close");
-  res.body() = std::string(R"({"code":")") + std::string(message) + R"(","message":")" + std::string(message) + "\"}";
+  res.body() =
+      std::string(R"({"code":")") + std::string(message) + R"(","message":")" + std::string(message) + "\"}";
   res.prepare_payload();
   res.keep_alive(false);
   return res;
+}
+
+// After an error answer on a request whose body we refuse to read, the client may still be sending it.
+// Closing at once would reset the connection before it reads our answer, so discard what arrives for a
+// short while first (a "lingering close", as nginx and Apache do).
+template <class Stream>
+net::awaitable<void> linger(Stream& stream) {
+  std::array<char, 16384> sink{};
+  boost::system::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
+  std::size_t discarded = 0;
+  while (!ec && discarded < (std::size_t{64} << 20)) {
+    discarded +=
+        co_await stream.async_read_some(net::buffer(sink), net::redirect_error(net::use_awaitable, ec));
+  }
 }
 
 }  // namespace
@@ -208,15 +226,17 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
       co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
       co_return;
     }
-    if (ec) co_return;  // closed, timed out, garbage: nothing sensible to answer
+    // Beast reports a Content-Length above the body limit as soon as the header is complete.
+    const bool too_large = ec == bhttp::error::body_limit;
+    if (ec && !too_large) co_return;  // closed, timed out, garbage: nothing sensible to answer
     connections[id].busy = true;
     const unsigned version = parser.get().version();
 
-    const auto length = parser.content_length();
-    if (length && *length > options.max_body_bytes) {
+    if (too_large) {
       auto res = simple_response(413, "payload_too_large", version);
       beast::get_lowest_layer(stream).expires_after(options.write_timeout);
       co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+      if (!ec) co_await linger(stream);
       co_return;
     }
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -231,6 +251,7 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
       auto res = simple_response(413, "payload_too_large", version);
       beast::get_lowest_layer(stream).expires_after(options.write_timeout);
       co_await bhttp::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+      if (!ec) co_await linger(stream);
       co_return;
     }
     if (ec) co_return;
@@ -262,7 +283,8 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
       co_await out.stream(writer);
       if (writer.failed()) co_return;
       beast::get_lowest_layer(stream).expires_after(options.write_timeout);
-      co_await net::async_write(stream, bhttp::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
+      co_await net::async_write(stream, bhttp::make_chunk_last(),
+                                net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return;
     } else {
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(out.status), version};
@@ -328,6 +350,8 @@ void server::stop(std::chrono::milliseconds drain) {
   });
 }
 
-std::size_t server::open_connections() const { return impl_->connections.size(); }
+std::size_t server::open_connections() const {
+  return impl_->connections.size();
+}
 
 }  // namespace devenv::http

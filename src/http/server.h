@@ -18,15 +18,15 @@ namespace devenv::http {
 
 struct server_options {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 0;                      // 0: pick a free port (see server::port())
-  std::size_t max_body_bytes = 1 << 20;        // larger bodies get 413
-  std::size_t max_header_bytes = 16 << 10;     // larger headers get 431
-  std::chrono::seconds header_timeout{10};     // whole request header must arrive within this (slowloris)
-  std::chrono::seconds body_timeout{30};       // body must arrive within this after the header
-  std::chrono::seconds idle_timeout{60};       // keep-alive connection with no request is closed after this
-  std::chrono::seconds write_timeout{30};      // one response (or one streamed chunk) must be written within this
-  std::size_t max_connections = 4096;          // further connections are closed at once
-  std::shared_ptr<tls_context> tls;            // null: plain HTTP
+  std::uint16_t port = 0;                   // 0: pick a free port (see server::port())
+  std::size_t max_body_bytes = 1 << 20;     // larger bodies get 413
+  std::size_t max_header_bytes = 16 << 10;  // larger headers get 431
+  std::chrono::seconds header_timeout{10};  // whole request header must arrive within this (slowloris)
+  std::chrono::seconds body_timeout{30};    // body must arrive within this after the header
+  std::chrono::seconds idle_timeout{60};    // keep-alive connection with no request is closed after this
+  std::chrono::seconds write_timeout{30};  // one response (or one streamed chunk) must be written within this
+  std::size_t max_connections = 4096;      // further connections are closed at once
+  std::shared_ptr<tls_context> tls;        // null: plain HTTP
 };
 
 class server {

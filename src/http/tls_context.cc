@@ -36,12 +36,15 @@ result<void> tls_context::reload_locked() {
                    net::ssl::context::single_dh_use);
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cert_file_.string(), ec);
-  if (ec) return fail(errc::invalid_argument, fmt::format("TLS certificate {}: {}", cert_file_.string(), ec.message()));
-  ctx->use_private_key_file(key_file_.string(), net::ssl::context::pem, ec);
-  if (ec) return fail(errc::invalid_argument, fmt::format("TLS key {}: {}", key_file_.string(), ec.message()));
-  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+  if (ec)
     return fail(errc::invalid_argument,
-                fmt::format("TLS key {} does not match certificate {}", key_file_.string(), cert_file_.string()));
+                fmt::format("TLS certificate {}: {}", cert_file_.string(), ec.message()));
+  ctx->use_private_key_file(key_file_.string(), net::ssl::context::pem, ec);
+  if (ec)
+    return fail(errc::invalid_argument, fmt::format("TLS key {}: {}", key_file_.string(), ec.message()));
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return fail(errc::invalid_argument, fmt::format("TLS key {} does not match certificate {}",
+                                                    key_file_.string(), cert_file_.string()));
   }
   context_ = std::move(ctx);
   cert_mtime_ = cert_mtime;

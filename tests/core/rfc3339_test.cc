@@ -26,7 +26,8 @@ TEST(Rfc3339, RoundTrips) {
 }
 
 TEST(Rfc3339, RejectsGarbage) {
-  for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-11-27 18:00:00", "2026-11-27T18:00:00Zjunk"}) {
+  for (const char* bad :
+       {"", "yesterday", "2026-13-01T00:00:00Z", "2026-11-27 18:00:00", "2026-11-27T18:00:00Zjunk"}) {
     EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
   }
 }
