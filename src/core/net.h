@@ -2,6 +2,10 @@
 // Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>; GCC 12 needs it first.
 #pragma once
 
+// clang-format off
+#include <utility>
+// clang-format on
+
 #include <boost/asio.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,7 +16,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <utility>
 
 namespace devenv {
 namespace net = boost::asio;
