@@ -1,12 +1,11 @@
 #include "http/curl_client.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace devenv::http {
 namespace {
@@ -26,7 +25,8 @@ std::string lower(std::string_view text) {
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
     text.remove_suffix(1);
   return text;
 }
@@ -56,7 +56,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    t->response.headers.emplace(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    t->response.headers.emplace(lower(trim(line.substr(0, colon))),
+                                std::string(trim(line.substr(colon + 1))));
   }
   return size * count;
 }
@@ -166,7 +167,8 @@ result<client_response> curl_client::perform(const client_request& request) cons
     curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
   } else {
     curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
       curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
@@ -230,10 +232,12 @@ result<client_response> curl_client::perform(const client_request& request) cons
   if (handle != nullptr) curl_easy_cleanup(handle);
 
   t.response.status = status;
-  bool clean_stop = t.response.stopped_early && (code == CURLE_WRITE_ERROR || code == CURLE_ABORTED_BY_CALLBACK);
+  bool clean_stop =
+      t.response.stopped_early && (code == CURLE_WRITE_ERROR || code == CURLE_ABORTED_BY_CALLBACK);
   if (code == CURLE_OK || clean_stop) return std::move(t.response);
 
-  std::string detail = error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+  std::string detail =
+      error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
   auto where = fmt::format("{} {}", request.method, loggable_url(request.url));
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:

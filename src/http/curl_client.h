@@ -26,11 +26,11 @@ namespace devenv::http {
 
 // Server verification and client identity. Files and PEM data are alternatives; data wins when both are set.
 struct client_tls_options {
-  std::string ca_file;               // PEM bundle that replaces the system trust store when set
-  std::string ca_pem;                // same, as PEM text
-  std::string client_cert_file;      // client certificate (mutual TLS)
+  std::string ca_file;           // PEM bundle that replaces the system trust store when set
+  std::string ca_pem;            // same, as PEM text
+  std::string client_cert_file;  // client certificate (mutual TLS)
   std::string client_cert_pem;
-  std::string client_key_file;       // its private key
+  std::string client_key_file;  // its private key
   std::string client_key_pem;
   bool insecure_skip_verify = false;  // accept any server certificate and name (tests, dev clusters only)
 };
@@ -49,8 +49,8 @@ struct client_request {
   std::chrono::seconds low_speed_time{0};
   client_tls_options tls;
   // Streaming: when set, bodies of 2xx responses are handed to on_body chunk by chunk instead of being
-  // collected (non-2xx bodies are still collected into response.body so errors can be parsed). Returning false
-  // ends the transfer; that is not an error.
+  // collected (non-2xx bodies are still collected into response.body so errors can be parsed). Returning
+  // false ends the transfer; that is not an error.
   std::function<bool(std::string_view chunk)> on_body;
   // Polled about once a second and on every chunk; returning true ends the transfer early (not an error).
   std::function<bool()> should_stop;
@@ -81,8 +81,8 @@ class curl_client {
   // Performs one request. Any HTTP status is a successful result; errors are transport failures:
   // errc::timeout when a deadline or the low-speed limit hit, errc::unavailable for everything else
   // (DNS, refused, reset, TLS), errc::invalid_argument for a malformed request (bad URL, unreadable PEM).
-  // error.message starts with "connect:" when the failure happened before anything was sent (so any method may
-  // be retried safely).
+  // error.message starts with "connect:" when the failure happened before anything was sent (so any method
+  // may be retried safely).
   result<client_response> perform(const client_request& request) const;
 
   std::size_t idle_handles() const;
