@@ -1,0 +1,73 @@
+#include "api/environment_json.h"
+
+#include "core/rfc3339.h"
+
+namespace devenv::api {
+
+namespace {
+
+std::string scheduler_value(const env::schedule_label& label) {
+  return label.value.empty() ? std::string("enabled") : label.value;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const env::environment_status& s) {
+  nlohmann::json workloads = nlohmann::json::array();
+  for (const auto& w : s.workloads) {
+    nlohmann::json item{{"kind", env::to_string(w.kind)},
+                        {"name", w.name},
+                        {"desired", w.desired},
+                        {"ready", w.ready},
+                        {"saved", w.saved ? nlohmann::json(*w.saved) : nlohmann::json(nullptr)},
+                        {"excluded", w.excluded}};
+    if (w.annotation_invalid) item["invalidAnnotation"] = w.annotation_raw;
+    workloads.push_back(std::move(item));
+  }
+  nlohmann::json out{{"name", s.ns},
+                     {"state", env::to_string(s.state)},
+                     {"scheduler", scheduler_value(s.schedule)},
+                     {"workloads", std::move(workloads)},
+                     {"lastAction", nullptr}};
+  if (s.last) {
+    out["lastAction"] = {{"action", s.last->action},
+                         {"actor", s.last->actor},
+                         {"source", s.last->source},
+                         {"outcome", s.last->outcome},
+                         {"time", s.last->time ? format_rfc3339(*s.last->time) : ""}};
+  }
+  return out;
+}
+
+nlohmann::json to_json(const env::environment_summary& s) {
+  nlohmann::json out{{"name", s.ns},
+                     {"state", env::to_string(s.state)},
+                     {"scheduler", scheduler_value(s.schedule)},
+                     {"workloads", s.workloads}};
+  if (!s.error.empty()) out["error"] = s.error;
+  return out;
+}
+
+nlohmann::json to_json(const env::operation_report& r) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& i : r.items) {
+    const char* outcome = i.outcome == env::item_outcome::ok ? (i.from == i.to ? "unchanged" : "changed")
+                          : i.outcome == env::item_outcome::skipped ? "skipped"
+                                                                    : "failed";
+    items.push_back({{"kind", env::to_string(i.kind)},
+                     {"name", i.name},
+                     {"from", i.from},
+                     {"to", i.to},
+                     {"outcome", outcome},
+                     {"message", i.message}});
+  }
+  nlohmann::json out{{"environment", r.ns},
+                     {"action", env::to_string(r.action)},
+                     {"ok", r.succeeded()},
+                     {"counts", {{"changed", r.ok}, {"skipped", r.skipped}, {"failed", r.failed}}},
+                     {"items", std::move(items)}};
+  if (!r.warnings.empty()) out["warnings"] = r.warnings;
+  return out;
+}
+
+}  // namespace devenv::api
