@@ -29,6 +29,8 @@ resource_info info(resource kind) {
       return {"/apis/coordination.k8s.io/v1", "leases", true};
     case resource::pods:
       return {"/api/v1", "pods", true};
+    case resource::configmaps:
+      return {"/api/v1", "configmaps", true};
     case resource::tokenreviews:
       return {"/apis/authentication.k8s.io/v1", "tokenreviews", false};
   }

@@ -16,6 +16,7 @@ enum class resource {
   events,        // v1
   leases,        // coordination.k8s.io/v1
   pods,          // v1
+  configmaps,    // v1
   tokenreviews,  // authentication.k8s.io/v1, cluster-scoped, create-only
 };
 

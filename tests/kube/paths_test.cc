@@ -24,6 +24,7 @@ TEST(Paths, CollectionsAndObjects) {
        "/apis/coordination.k8s.io/v1/namespaces/devenv-system/leases/leader"},
       {collection_path(resource::tokenreviews, "ignored"), "/apis/authentication.k8s.io/v1/tokenreviews"},
       {collection_path(resource::pods, "dev1"), "/api/v1/namespaces/dev1/pods"},
+      {object_path(resource::configmaps, "dev1", "c"), "/api/v1/namespaces/dev1/configmaps/c"},
   };
   for (const auto& tc : cases) EXPECT_EQ(tc.actual, tc.expected);
 }
