@@ -79,6 +79,7 @@ result<void> apply_env(config& c, const env_reader& env) {
   str("DEVENV_LISTEN", c.server.listen);
   str("DEVENV_TLS_CERT_FILE", c.server.tls_cert_file);
   str("DEVENV_TLS_KEY_FILE", c.server.tls_key_file);
+  str("DEVENV_PORT_FILE", c.server.port_file);
   str("DEVENV_KUBECONFIG", c.kubernetes.kubeconfig);
   str("DEVENV_KUBE_CONTEXT", c.kubernetes.context);
   if (c.environments.own_namespace.empty()) str("POD_NAMESPACE", c.environments.own_namespace);

@@ -23,6 +23,7 @@ struct server_config {
   std::size_t max_body_bytes = 1 << 20;  // DEVENV_MAX_BODY_BYTES
   std::chrono::seconds drain{10};        // DEVENV_DRAIN_SECONDS: graceful shutdown budget
   int worker_threads = 8;                // DEVENV_WORKER_THREADS: blocking Kubernetes calls run here
+  std::string port_file;  // DEVENV_PORT_FILE: the bound port is written here (for listen port 0, tests, demo)
 };
 
 struct kubernetes_config {
