@@ -10,8 +10,8 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,7 +34,8 @@ struct list_options {
 
 enum class patch_type { merge, strategic_merge, json_patch, apply };
 
-// One event for a watcher, as streamed to clients: {"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR, "object": ...}.
+// One event for a watcher, as streamed to clients: {"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR, "object":
+// ...}.
 struct watch_event {
   std::string type;
   json object;
@@ -46,12 +47,14 @@ class watcher {
  public:
   std::deque<watch_event> pending;
   std::function<void()> notify;
-  bool closed = false;  // set by the store when the watch must end (e.g. the namespace went away)
+  // Set by the store when the watch must end. Like kube-apiserver, deleting a namespace does not end watches
+  // on it (they receive DELETED events); nothing in the store currently ends a watch.
+  bool closed = false;
 };
 
 struct store_options {
   std::chrono::milliseconds workload_ready_delay{1500};  // how long scaled pods take to become ready
-  std::size_t watch_history = 10000;                     // events kept for resuming watches; older → 410 Gone
+  std::size_t watch_history = 10000;  // events kept for resuming watches; older → 410 Gone
 };
 
 class store {
@@ -88,6 +91,11 @@ class store {
   // Moves simulated workload status towards spec (after the ready delay); emits MODIFIED events.
   // Returns the earliest time something will change next, if anything is pending.
   std::optional<std::chrono::system_clock::time_point> advance();
+
+  // A BOOKMARK event's object for `kind`: {"kind","apiVersion","metadata":{"resourceVersion": current}}.
+  json bookmark(const resource_kind& kind) const;
+  // Appends a BOOKMARK event to every live watch that asked for bookmarks (allow_bookmarks).
+  void send_bookmarks();
 
   std::string current_resource_version() const;
   std::size_t object_count() const;

@@ -1,0 +1,27 @@
+// The simulated controller status of Deployments, StatefulSets and ReplicaSets: what their controllers would
+// write while pods come up. No pods are simulated; only the counts, observedGeneration and (for
+// Deployments) the Available/Progressing conditions. Pure functions of (object, now); thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace kubesim {
+
+// Whether `resource` ("deployments", "statefulsets", "replicasets") gets a simulated status.
+bool simulates_workload(std::string_view resource);
+
+// spec.replicas, defaulting to 1 as the apiserver does.
+std::int64_t desired_replicas(const nlohmann::json& object);
+
+// After a create or a change of spec.replicas/generation at `now`: observedGeneration, replicas and
+// updatedReplicas follow the spec at once; ready/available drop at once on scale-down. Returns true when
+// ready/available must still rise to the spec (the caller schedules mark_ready after the ready delay).
+bool apply_spec_change(std::string_view resource, nlohmann::json& object, std::string_view now);
+
+// The ready delay has elapsed: ready/available reach the spec. Returns whether the object changed.
+bool mark_ready(std::string_view resource, nlohmann::json& object, std::string_view now);
+
+}  // namespace kubesim
