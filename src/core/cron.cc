@@ -243,6 +243,7 @@ std::optional<system_clock::time_point> cron_expression::next_after(system_clock
         if (!has_bit(bits(cron_field::minute), m)) continue;
         const date::local_seconds local = date::local_seconds{day} + hours{h} + minutes{m};
         if (best_local && local > *best_local + margin) break;
+        if (local + margin < start_local) continue;  // cannot map after `after`
         const date::local_info info = zone->get_info(local);
         if (info.result == date::local_info::nonexistent) continue;
         date::sys_seconds candidates[2] = {date::sys_seconds{local.time_since_epoch() - info.first.offset},
