@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "model/yaml_json.h"
+#include "core/yaml_json.h"
 
 namespace kubesim {
 namespace {
@@ -195,8 +195,8 @@ result<json> apply_json_patch(const json& target, const json& patch) {
 result<json> apply_patch(const json& target, patch_type type, std::string_view body) {
   json patch;
   if (type == patch_type::apply) {
-    auto docs = parse_yaml_documents(body);
-    if (!docs) return tl::unexpected(docs.error());
+    auto docs = devenv::parse_yaml_documents(body);
+    if (!docs) return bad(docs.error().message);
     if (docs->size() != 1 || !docs->front().is_object())
       return bad("apply patch must be a single YAML or JSON object");
     patch = std::move(docs->front());

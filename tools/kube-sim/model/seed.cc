@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "model/yaml_json.h"
+#include "core/yaml_json.h"
 
 namespace kubesim {
 namespace {
@@ -41,8 +41,8 @@ result<void> collect(json doc, std::string where, std::vector<manifest>& out) {
 }  // namespace
 
 result<std::size_t> seed_from_yaml(store& target, std::string_view yaml_text) {
-  auto docs = parse_yaml_documents(yaml_text);
-  if (!docs) return tl::unexpected(docs.error());
+  auto docs = devenv::parse_yaml_documents(yaml_text);
+  if (!docs) return tl::unexpected(api_error::bad_request(docs.error().message));
   std::vector<manifest> manifests;
   for (std::size_t i = 0; i < docs->size(); ++i) {
     auto ok = collect(std::move((*docs)[i]), fmt::format("document {}", i), manifests);
