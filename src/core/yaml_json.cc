@@ -5,10 +5,33 @@
 
 #include <charconv>
 #include <cstdlib>
-#include <regex>
 
 namespace devenv {
 namespace {
+
+// YAML 1.2 core schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool looks_like_float(std::string_view t) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const auto from = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i - from;
+  };
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  const auto whole = digits();
+  std::size_t fraction = 0;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == t.size();
+}
 
 nlohmann::json scalar_to_json(const YAML::Node& node) {
   const std::string& text = node.Scalar();
@@ -22,8 +45,7 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
   const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
   const char* end = text.data() + text.size();
   if (auto [p, ec] = std::from_chars(begin, end, n); ec == std::errc() && p == end) return n;
-  static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(text, float_re)) return std::strtod(text.c_str(), nullptr);
+  if (looks_like_float(text)) return std::strtod(text.c_str(), nullptr);
   return text;
 }
 

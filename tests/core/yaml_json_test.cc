@@ -28,3 +28,22 @@ TEST(YamlJson, ReportsWhereYamlIsBroken) {
 
 }  // namespace
 }  // namespace devenv
+
+namespace devenv {
+namespace {
+
+TEST(YamlJson, FloatsFollowTheCoreSchema) {
+  auto docs = parse_yaml_documents("a: .5\nb: -2.\nc: 1e3\nd: 1.2.3\ne: '.'\nf: 1e\ng: +7\n");
+  ASSERT_TRUE(docs.has_value());
+  const auto& d = (*docs)[0];
+  EXPECT_DOUBLE_EQ(d["a"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(d["b"].get<double>(), -2.0);
+  EXPECT_DOUBLE_EQ(d["c"].get<double>(), 1000.0);
+  EXPECT_EQ(d["d"], "1.2.3");
+  EXPECT_EQ(d["e"], ".");
+  EXPECT_EQ(d["f"], "1e");
+  EXPECT_EQ(d["g"], 7);
+}
+
+}  // namespace
+}  // namespace devenv
