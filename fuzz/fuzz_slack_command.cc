@@ -20,7 +20,9 @@ void check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-bool valid_name(const std::string& name) { return devenv::slack::validate_name(name, "x").value_or("") == name; }
+bool valid_name(const std::string& name) {
+  return devenv::slack::validate_name(name, "x").value_or("") == name;
+}
 
 }  // namespace
 

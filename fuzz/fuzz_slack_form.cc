@@ -46,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Decoded text is valid UTF-8, so everything derived from it must serialise.
     check(!to_json(reply).dump().empty());
   }
-  if (const auto action = parse_interaction(*form)) check(!action->actions.empty() && !action->user_id.empty());
+  if (const auto action = parse_interaction(*form))
+    check(!action->actions.empty() && !action->user_id.empty());
   return 0;
 }
