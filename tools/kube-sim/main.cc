@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "address:port to listen on (port 0 picks a free one)");
   app.add_flag("--tls,!--no-tls", tls, "serve HTTPS (default)");
   app.add_flag("--http", plain_http, "serve plain HTTP instead of HTTPS");
+  bool http_require_token = false;
+  app.add_flag("--http-require-token", http_require_token,
+               "with --http, refuse requests without a token too (kubectl sends none over plain HTTP)");
   app.add_option("--data-dir", data_dir, "where ca.crt, server.crt/key, kubeconfig and ready are written")
       ->required();
   app.add_option("--token", named_tokens, "NAME=TOKEN: a static admin token (repeatable)");
@@ -154,20 +157,9 @@ int main(int argc, char** argv) {
   if (ec) return fail("cannot create " + data_dir + ": " + ec.message());
   fs::remove(dir / "ready", ec);
 
-  devenv::net::io_context io(1);
-  kubesim::api_server_options options;
-  options.store.workload_ready_delay = *delay;
-  options.fault_seed = fault_seed;
-  options.verbose = verbose;
-  kubesim::api_server api(io, options, [] { return std::chrono::system_clock::now(); });
-
-  if (auto configured = api.faults().configure(fault_config); !configured)
-    return fail("faults: " + configured.error().message);
-  if (!request_log_file.empty() && !api.requests().open_file(request_log_file))
-    return fail("cannot open --request-log " + request_log_file);
-
   // Tokens: --token NAME=TOKEN users are administrators; a token file carries its own groups.
   std::string admin_user, admin_token;
+  std::vector<kubesim::static_token> tokens;
   for (const auto& spec : named_tokens) {
     const auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
@@ -179,7 +171,7 @@ int main(int argc, char** argv) {
       admin_user = token.user.username;
       admin_token = token.token;
     }
-    api.tokens().add_static(std::move(token));
+    tokens.push_back(std::move(token));
   }
   if (!token_file.empty()) {
     const auto text = read_file(token_file);
@@ -191,15 +183,33 @@ int main(int argc, char** argv) {
         admin_user = token.user.username;
         admin_token = token.token;
       }
-      api.tokens().add_static(std::move(token));
+      tokens.push_back(std::move(token));
     }
   }
   if (admin_token.empty()) {
     admin_user = "kubesim-admin";
     admin_token = kubesim::random_token(32);
-    api.tokens().add_static(
-        {admin_token, {admin_user, admin_user, {"system:masters", "system:authenticated"}}});
+    tokens.push_back({admin_token, {admin_user, admin_user, {"system:masters", "system:authenticated"}}});
   }
+
+  kubesim::api_server_options options;
+  options.store.workload_ready_delay = *delay;
+  options.fault_seed = fault_seed;
+  options.verbose = verbose;
+  if (!tls && !http_require_token) {
+    // kubectl only sends credentials over TLS; over plain HTTP an unauthenticated request acts as the admin.
+    options.anonymous_user =
+        kubesim::user_info{admin_user, admin_user, {"system:masters", "system:authenticated"}};
+  }
+
+  devenv::net::io_context io(1);
+  kubesim::api_server api(io, options, [] { return std::chrono::system_clock::now(); });
+  for (auto& token : tokens) api.tokens().add_static(std::move(token));
+
+  if (auto configured = api.faults().configure(fault_config); !configured)
+    return fail("faults: " + configured.error().message);
+  if (!request_log_file.empty() && !api.requests().open_file(request_log_file))
+    return fail("cannot open --request-log " + request_log_file);
 
   for (const auto& seed : seeds) {
     const auto text = read_file(seed);

@@ -263,7 +263,10 @@ net::awaitable<http::response> api_server::dispatch(http::request& request, requ
     record.verb = verb;  // non-resource requests: RBAC uses the lower-cased HTTP method
   }
 
-  const auto user = authenticator_.authenticate(bearer_token(request.header("authorization")), clock_());
+  const bool anonymous = request.header("authorization").empty() && options_.anonymous_user.has_value();
+  const auto user =
+      anonymous ? options_.anonymous_user
+                : authenticator_.authenticate(bearer_token(request.header("authorization")), clock_());
   if (!user) co_return status_response(unauthorized());
   record.user = user->username;
 

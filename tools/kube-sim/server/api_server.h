@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/net.h"
@@ -31,6 +32,10 @@ struct api_server_options {
   std::chrono::milliseconds advance_interval{100};  // longest wait between store::advance() calls
   std::chrono::seconds bookmark_interval{5};        // watches that allow bookmarks get one this often
   bool verbose = false;                             // one line per request on stderr
+  // Who a request without an Authorization header is. Unset: such requests get 401. kubectl never sends
+  // credentials over plain HTTP, so `kube-sim --http` sets this to the admin (like the old insecure port);
+  // a wrong token is still refused.
+  std::optional<user_info> anonymous_user;
 };
 
 // What an admission hook sees: a namespace about to be created or updated.
