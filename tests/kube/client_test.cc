@@ -396,7 +396,8 @@ TEST(Client, WatchStopsWhenAskedEvenIfTheServerIsSilent) {
     };
     return r;
   });
-  client api(plain(server), fake_time().options());
+  fake_time time;
+  client api(plain(server), time.options());
   std::atomic<bool> stop{false};
   int events = 0;
   auto end = api.watch(
