@@ -9,7 +9,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$1"
 seconds="$2"
 binary="${root}/build/fuzz/${target}"
-[ -x "${binary}" ] || "${root}/fuzz/build.sh" "${target}"
+# Always (re)build: build.sh recompiles only changed sources, and a stale binary would fuzz old code.
+"${root}/fuzz/build.sh" "${target}" >/dev/null
 work="${root}/build/fuzz/corpus/${target}"
 artifacts="${root}/build/fuzz/artifacts/${target}/"
 mkdir -p "${work}" "${artifacts}"
