@@ -178,9 +178,9 @@ result<operation_report> environment_service::execute(env_action action, std::st
 
 item_report environment_service::apply_step(env_action action, std::string_view ns, plan_step step) {
   const int original_from = step.from_replicas;
-  auto failed = [&](std::string message) {
-    return item_report{step.kind,         step.name, original_from, original_from, item_outcome::failed,
-                       std::move(message)};
+  // Anything but a successful PATCH leaves the workload as it was first seen.
+  auto unchanged = [&](item_outcome outcome, std::string message) {
+    return item_report{step.kind, step.name, original_from, original_from, outcome, std::move(message)};
   };
   for (int conflicts = 0;; ++conflicts) {
     auto patched = store_.patch_workload(step.kind, ns, step.name, build_patch(step));
@@ -189,22 +189,19 @@ item_report environment_service::apply_step(env_action action, std::string_view 
                          item_outcome::ok, describe(step)};
     }
     const error& e = patched.error();
-    if (e.code == errc::not_found) {
-      return item_report{
-          step.kind, step.name, original_from, 0, item_outcome::skipped, "deleted while the action ran"};
-    }
-    if (e.code != errc::conflict) return failed(e.message);
+    if (e.code == errc::not_found) return unchanged(item_outcome::skipped, "deleted while the action ran");
+    if (e.code != errc::conflict) return unchanged(item_outcome::failed, e.message);
     if (conflicts >= options_.max_conflict_retries) {
-      return failed(fmt::format("still conflicting after {} re-reads: {}", conflicts, e.message));
+      return unchanged(item_outcome::failed,
+                       fmt::format("still conflicting after {} re-reads: {}", conflicts, e.message));
     }
     // Someone else changed the workload since it was read: plan again from what is there now.
     auto fresh = store_.get_workload(step.kind, ns, step.name);
     if (!fresh) {
       if (fresh.error().code == errc::not_found) {
-        return item_report{
-            step.kind, step.name, original_from, 0, item_outcome::skipped, "deleted while the action ran"};
+        return unchanged(item_outcome::skipped, "deleted while the action ran");
       }
-      return failed(fresh.error().message);
+      return unchanged(item_outcome::failed, fresh.error().message);
     }
     auto next = decide(action, *fresh);
     if (auto* skip = std::get_if<plan_skip>(&next)) return from_skip(*skip);

@@ -80,6 +80,7 @@ struct environment_summary {
 
 using wall_clock = std::function<std::chrono::system_clock::time_point()>;
 // Called once per stop/start with its result (success or error), e.g. to count operations in metrics.
+// Called from the thread that ran the operation, so it must be thread-safe when operations run concurrently.
 using operation_observer = std::function<void(env_action, const result<operation_report>&)>;
 
 class environment_service {

@@ -296,6 +296,28 @@ TEST_F(service_test, a_manual_scale_during_stop_is_the_count_saved) {
   EXPECT_EQ(store_.annotation("dev1", deploy, "web", saved_key), "5");
 }
 
+TEST_F(service_test, a_workload_deleted_during_the_action_is_skipped) {
+  seed({{deploy, "web", 3, {}}, {deploy, "api", 2, {}}});
+  store_.conflict_first("api", 1);
+  int api_patches = 0;
+  store_.on_patch([&](workload_kind kind, const std::string& name) {
+    // web disappears before its first PATCH; api after its first PATCH got a 409 and was re-read.
+    if (name == "web" || (name == "api" && ++api_patches == 2)) store_.remove_workload("dev1", kind, name);
+  });
+  service_options options;
+  options.max_concurrency = 1;
+  auto service = make(options);
+  auto r = service.stop("dev1", alice_);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->succeeded());
+  EXPECT_EQ(r->skipped, 2);
+  for (const auto& i : r->items) {
+    EXPECT_EQ(i.outcome, item_outcome::skipped) << i.name;
+    EXPECT_EQ(i.message, "deleted while the action ran") << i.name;
+    EXPECT_EQ(i.from, i.to) << i.name;
+  }
+}
+
 TEST_F(service_test, a_workload_scaled_up_by_hand_while_stopped) {
   const std::vector<seed_workload> env = {{deploy, "web", 3, {}}};
   seed(env);

@@ -47,6 +47,11 @@ class fake_workload_store : public workload_store {
     objects_[ns][{kind, name}] = std::move(object);
   }
 
+  void remove_workload(const std::string& ns, workload_kind kind, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    objects_[ns].erase({kind, name});
+  }
+
   // --- fault knobs (set before or between operations) -----------------------------------------------------
   void conflict_first(const std::string& name, int count) {
     std::lock_guard lock(mutex_);
