@@ -266,10 +266,14 @@ struct store::impl {
     return {};
   }
 
-  void schedule_workload(const resource_kind& kind, const object_key& key, json& object, bool spec_changed) {
+  // `record` is false for dry runs: the status is computed but nothing is scheduled.
+  void schedule_workload(const resource_kind& kind, const object_key& key, json& object, bool spec_changed,
+                         bool record) {
     if (!simulates_workload(kind.resource) || !spec_changed) return;
     const auto pkey = std::make_pair(qualified_resource(kind), key);
-    if (apply_spec_change(kind.resource, object, now())) {
+    const bool rising = apply_spec_change(kind.resource, object, now());
+    if (!record) return;
+    if (rising) {
       pending[pkey] = pending_ready{clock() + options.workload_ready_delay, kind.resource};
     } else {
       pending.erase(pkey);
@@ -354,13 +358,9 @@ struct store::impl {
         next["metadata"]["generation"] = (*old)["metadata"].value("generation", std::int64_t{0}) + 1;
     }
     const object_key key(url_ns, std::string(name));
-    const auto pending_before = pending;
-    schedule_workload(kind, key, next, spec_changed);
+    schedule_workload(kind, key, next, spec_changed, !dry_run);
     if (next == *old) return *old;  // a no-op write keeps its version and emits nothing
-    if (dry_run) {
-      pending = pending_before;
-      return next;
-    }
+    if (dry_run) return next;
     ++rv;
     next["metadata"]["resourceVersion"] = std::to_string(rv);
     auto ptr = std::make_shared<const json>(std::move(next));
@@ -431,12 +431,8 @@ struct store::impl {
       object["status"] = {{"phase", "Active"}};
     }
     if (kind.resource == "pods") object["status"] = {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
-    const auto pending_before = pending;
-    schedule_workload(kind, key, object, true);
-    if (dry_run) {
-      pending = pending_before;
-      return object;  // no resourceVersion: nothing was stored
-    }
+    schedule_workload(kind, key, object, true, !dry_run);
+    if (dry_run) return object;  // no resourceVersion: nothing was stored
     ++rv;
     meta["resourceVersion"] = std::to_string(rv);
     auto ptr = std::make_shared<const json>(std::move(object));
