@@ -8,7 +8,12 @@ function(devenv_add_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
-  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST
-    PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}"
-    ENVIRONMENT "DEVENV_BINARY_DIR=${PROJECT_BINARY_DIR};DEVENV_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  # gtest_discover_tests flattens list-valued properties, so the test gets exactly one environment variable
+  # (the build tree, where the binaries are) and the source tree as a compile definition.
+  target_compile_definitions(${T_NAME} PRIVATE DEVENV_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  set(properties TIMEOUT ${T_TIMEOUT} ENVIRONMENT "DEVENV_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(T_LABELS)
+    list(APPEND properties LABELS ${T_LABELS})
+  endif()
+  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES ${properties})
 endfunction()

@@ -11,7 +11,7 @@ http::handler make_dispatcher(std::shared_ptr<const http::router> router, metric
                             {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   return [router, &metrics](http::request& req) -> net::awaitable<http::response> {
     const auto started = std::chrono::steady_clock::now();
-    auto match = router->find(req.method, req.path);
+    auto match = router->find(req.method, req.raw_path);
     http::response out;
     if (match.handler) {
       out = co_await (*match.handler)(req, match.params);

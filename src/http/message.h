@@ -22,6 +22,8 @@ struct request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // raw request target, "/api/v1/x?y=z"
   std::string path;    // percent-decoded path without the query
+  std::string
+      raw_path;  // the path as sent (still percent-encoded): route on this, so "%2F" stays in its segment
   query_map query;
   header_map headers;
   std::string body;            // raw bytes, exactly as received (signatures are computed over this)

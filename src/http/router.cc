@@ -22,8 +22,9 @@ void router::add(std::string method, std::string pattern, routed_handler on_requ
       entry{std::move(method), std::move(pattern), std::move(segments), std::move(on_request)});
 }
 
-router::match router::find(std::string_view method, std::string_view path) const {
-  const auto segments = split_path(path);
+router::match router::find(std::string_view method, std::string_view raw_path) const {
+  auto segments = split_path(raw_path);
+  for (auto& segment : segments) segment = percent_decode(segment, false);
   match result;
   result.status = 404;
   for (const auto& e : entries_) {

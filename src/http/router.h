@@ -29,7 +29,9 @@ class router {
     unsigned status = 200;  // 404 or 405 when handler is null
     std::string allow;      // for 405: the methods the path accepts
   };
-  match find(std::string_view method, std::string_view path) const;
+  // `raw_path` is still percent-encoded: it is split into segments first and each segment decoded, so an
+  // encoded "/" ("..%2Fx") is part of one segment and never changes which route matches.
+  match find(std::string_view method, std::string_view raw_path) const;
 
   // Every (method, pattern) registered, for the OpenAPI completeness test.
   std::vector<std::pair<std::string, std::string>> routes() const;

@@ -27,7 +27,8 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   out.target = std::string(in.target());
   const std::string_view target = out.target;
   const auto q = target.find('?');
-  out.path = percent_decode(target.substr(0, q), false);
+  out.raw_path = std::string(target.substr(0, q));
+  out.path = percent_decode(out.raw_path, false);
   if (q != std::string_view::npos) out.query = parse_query(target.substr(q + 1));
   for (const auto& field : in) out.headers.emplace(lower(field.name_string()), std::string(field.value()));
   out.body = std::move(in.body());

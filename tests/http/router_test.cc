@@ -43,6 +43,11 @@ TEST(Router, MatchesLiteralsAndCaptures) {
     }
   }
   EXPECT_EQ(r.find("PUT", "/api/v1/environments/x/stop").allow, "POST");
+  // An encoded slash stays inside its segment and is decoded in the capture.
+  auto encoded = r.find("POST", "/api/v1/environments/..%2Fx/stop");
+  EXPECT_EQ(encoded.status, 200u);
+  EXPECT_EQ(encoded.params.at("name"), "../x");
+  EXPECT_EQ(r.find("GET", "/api/v1/environments/dev%31").params.at("name"), "dev1");
 }
 
 TEST(Router, ListsRoutes) {

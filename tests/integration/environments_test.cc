@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -70,7 +71,8 @@ class EnvironmentsTest : public ::testing::Test {
     auto r = sim_->kubectl({"get", "deployments,statefulsets", "-n", ns, "-o", "json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::map<std::string, std::pair<int, int>> out;
-    for (const auto& item : json::parse(r.out)["items"]) {
+    const auto list = json::parse(r.out);  // kept alive: a range-for over a temporary's member dangles
+    for (const auto& item : list["items"]) {
       std::string kind = item["kind"];
       for (auto& c : kind) c = static_cast<char>(std::tolower(c));
       const auto& annotations = item["metadata"].value("annotations", json::object());
@@ -85,6 +87,7 @@ class EnvironmentsTest : public ::testing::Test {
 
   void expect_running_as_original(const std::string& ns) {
     const auto now = read_back(ns);
+    ASSERT_EQ(now.size(), kOriginal.size()) << sim_->kubectl({"get", "deploy,sts", "-n", ns}).out;
     for (const auto& [name, replicas] : kOriginal) {
       EXPECT_EQ(now.at(name).first, replicas) << name;
       EXPECT_EQ(now.at(name).second, -1) << name << " still carries original-replicas";
@@ -93,6 +96,7 @@ class EnvironmentsTest : public ::testing::Test {
 
   void expect_stopped(const std::string& ns) {
     const auto now = read_back(ns);
+    ASSERT_EQ(now.size(), kOriginal.size()) << sim_->kubectl({"get", "deploy,sts", "-n", ns}).out;
     for (const auto& [name, replicas] : kOriginal) {
       if (name == "deployment/pinned") {
         EXPECT_EQ(now.at(name), std::make_pair(2, -1)) << "excluded workload was touched";
@@ -109,14 +113,18 @@ class EnvironmentsTest : public ::testing::Test {
     std::vector<std::string> args = {
         "curl", "-s", "-m", "60", "-o", "-", "-w", "\n%{http_code}", "-X", method, scaler_->url() + path};
     if (!token.empty()) args.insert(args.end(), {"-H", "Authorization: Bearer " + token});
-    if (!body.empty())
-      args.insert(args.end(), {"-H", "Content-Type: application/json", "--data-binary", body});
+    if (!body.empty()) {
+      // Through a file: a multi-megabyte body does not fit in an argument list.
+      const auto file = dir_.write("body-" + std::to_string(body_files_++), body);
+      args.insert(args.end(), {"-H", "Content-Type: application/json", "--data-binary", "@" + file.string()});
+    }
     return run_command(args);
   }
   static int status_of(const command_result& r) { return std::stoi(r.out.substr(r.out.rfind('\n') + 1)); }
   static json body_of(const command_result& r) { return json::parse(r.out.substr(0, r.out.rfind('\n'))); }
 
   temp_dir dir_{"devenv-it"};
+  int body_files_ = 0;
   std::unique_ptr<kube_sim_process> sim_;
   std::unique_ptr<scaler_process> scaler_;
 };
@@ -214,7 +222,16 @@ TEST_F(EnvironmentsTest, ListsEnvironmentsAndServesOperations) {
   auto list = curl("GET", "/api/v1/environments");
   ASSERT_EQ(status_of(list), 200);
   bool found = false;
-  for (const auto& e : body_of(list)["environments"]) {
+  // Workload readiness is simulated asynchronously: wait (bounded) for it4 to report running.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto status = body_of(curl("GET", "/api/v1/environments/it4"));
+    if (status.value("state", "") == "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  list = curl("GET", "/api/v1/environments");
+  const auto environments = body_of(list);
+  for (const auto& e : environments["environments"]) {
     EXPECT_NE(e["name"], "kube-system") << "protected namespaces are not environments";
     if (e["name"] == "it4") {
       found = true;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -52,7 +53,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   pid_t pid = -1;
   const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   return pid;
 }
 
@@ -69,9 +70,13 @@ std::filesystem::path binary_path(const std::string& relative) {
 }
 
 std::filesystem::path source_path(const std::string& relative) {
+#ifdef DEVENV_TEST_SOURCE_DIR
+  return std::filesystem::path(DEVENV_TEST_SOURCE_DIR) / relative;
+#else
   const char* dir = std::getenv("DEVENV_SOURCE_DIR");
-  if (!dir) throw std::runtime_error("DEVENV_SOURCE_DIR is not set: run the tests through ctest");
+  if (!dir) throw std::runtime_error("DEVENV_SOURCE_DIR is not set");
   return std::filesystem::path(dir) / relative;
+#endif
 }
 
 child_process::child_process(std::vector<std::string> argv, std::filesystem::path log_file,
