@@ -15,7 +15,7 @@ using testing::kind_of;
 
 std::string read_demo() {
   const char* root = std::getenv("DEVENV_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/tools/kube-sim/seeds/demo.yaml");
+  std::ifstream in(std::string(root ? root : KUBESIM_SOURCE_DIR) + "/tools/kube-sim/seeds/demo.yaml");
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
