@@ -14,8 +14,7 @@ namespace {
 using testing::kind_of;
 
 std::string read_demo() {
-  const char* root = std::getenv("DEVENV_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : KUBESIM_SOURCE_DIR) + "/tools/kube-sim/seeds/demo.yaml");
+  std::ifstream in(std::string(DEVENV_TEST_SOURCE_DIR) + "/tools/kube-sim/seeds/demo.yaml");
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -23,7 +22,7 @@ std::string read_demo() {
 
 TEST(Seed, LoadsTheDemoFile) {
   const std::string text = read_demo();
-  ASSERT_FALSE(text.empty()) << "demo.yaml not found (DEVENV_SOURCE_DIR)";
+  ASSERT_FALSE(text.empty()) << "demo.yaml not found under " DEVENV_TEST_SOURCE_DIR;
   testing::store_fixture f;
   auto n = seed_from_yaml(f.s(), text);
   ASSERT_TRUE(n) << n.error().message;
