@@ -36,6 +36,7 @@ class ApiServerTest : public ::testing::Test {
     api_server_options options;
     options.store.workload_ready_delay = milliseconds(200);
     options.bookmark_interval = seconds(1);
+    options.store.watch_history = 20;  // small, so a test can outrun it and see 410 Gone
     api_ = std::make_unique<api_server>(io_, options, [] { return system_clock::now(); });
     api_->tokens().add_static(
         {"admin-token", {"admin", "admin", {"system:masters", "system:authenticated"}}});
@@ -317,6 +318,23 @@ TEST_F(ApiServerTest, WatchEndsAtTimeoutAndOnDrop) {
   EXPECT_EQ(body(dropped)["dropped"], 1);
   EXPECT_TRUE(eventually([&] { return done.load(); }, seconds(5)));
   watcher.join();
+}
+
+TEST_F(ApiServerTest, WatchFromAnExpiredVersionIsAGoneStatusNotAStream) {
+  const auto first = call("POST", "/api/v1/namespaces/default/configmaps", configmap("c0", "default").dump());
+  ASSERT_EQ(first.status, 201);
+  const std::string rv = body(first)["metadata"]["resourceVersion"];
+  for (int i = 1; i < 30; ++i) {
+    ASSERT_EQ(call("POST", "/api/v1/namespaces/default/configmaps",
+                   configmap("c" + std::to_string(i), "default").dump())
+                  .status,
+              201);
+  }
+  const auto gone = call("GET", "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + rv);
+  EXPECT_EQ(gone.status, 410);
+  EXPECT_EQ(body(gone)["kind"], "Status");
+  EXPECT_EQ(body(gone)["reason"], "Gone");
+  EXPECT_EQ(open_watches(), 0);
 }
 
 TEST_F(ApiServerTest, WatchSendsBookmarksWhenAllowed) {

@@ -6,6 +6,7 @@
 // store is not thread-safe and is only touched from handlers and timers on that context.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -69,7 +70,10 @@ class api_server {
   authenticator& tokens() { return authenticator_; }
   fault_injector& faults() { return faults_; }
   request_log& requests() { return log_; }
-  std::size_t open_watches() const { return watches_.size(); }
+  std::size_t open_watches() const {
+    return static_cast<std::size_t>(std::count_if(watches_.begin(), watches_.end(),
+                                                  [](const auto& entry) { return !entry.second.expired(); }));
+  }
 
   // The seam for admission webhooks: called before a namespace is created or updated (also by patch).
   void set_namespace_admission(admission_hook hook) { namespace_admission_ = std::move(hook); }
