@@ -171,16 +171,15 @@ result<label_selector> label_selector::parse(std::string_view text) {
   return sel;
 }
 
-bool label_selector::matches(const nlohmann::json& labels) const {
-  for (const auto& req : requirements_) {
-    const nlohmann::json* value = nullptr;
-    if (labels.is_object()) {
-      const auto it = labels.find(req.key);
-      if (it != labels.end() && it->is_string()) value = &*it;
-    }
+namespace {
+
+// The label matching rules, over any label storage: `find(key)` returns the value or nullptr.
+template <class Find>
+bool matches_requirements(const std::vector<label_requirement>& requirements, const Find& find) {
+  for (const auto& req : requirements) {
+    const std::string* value = find(req.key);
     const auto in_values = [&] {
-      const auto& s = value->get_ref<const std::string&>();
-      return std::find(req.values.begin(), req.values.end(), s) != req.values.end();
+      return std::find(req.values.begin(), req.values.end(), *value) != req.values.end();
     };
     switch (req.op) {
       case label_op::exists:
@@ -200,7 +199,7 @@ bool label_selector::matches(const nlohmann::json& labels) const {
       case label_op::greater_than:
       case label_op::less_than: {
         if (!value) return false;
-        const auto& s = value->get_ref<const std::string&>();
+        const auto& s = *value;
         std::int64_t have = 0;
         std::int64_t want = 0;
         if (std::from_chars(s.data(), s.data() + s.size(), have).ptr != s.data() + s.size()) return false;
@@ -211,6 +210,24 @@ bool label_selector::matches(const nlohmann::json& labels) const {
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool label_selector::matches(const nlohmann::json& labels) const {
+  return matches_requirements(requirements_, [&](const std::string& key) -> const std::string* {
+    if (!labels.is_object()) return nullptr;
+    const auto it = labels.find(key);
+    return it != labels.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+  });
+}
+
+bool label_selector::matches(const label_list& labels) const {
+  return matches_requirements(requirements_, [&](const std::string& key) -> const std::string* {
+    const auto it = std::lower_bound(labels.begin(), labels.end(), key,
+                                     [](const auto& entry, const std::string& k) { return entry.first < k; });
+    return it != labels.end() && it->first == key ? &it->second : nullptr;
+  });
 }
 
 result<field_selector> field_selector::parse(std::string_view text) {

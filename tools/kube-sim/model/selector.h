@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/api_error.h"
@@ -13,6 +14,9 @@
 namespace kubesim {
 
 enum class label_op { equals, not_equals, in, not_in, exists, not_exists, greater_than, less_than };
+
+// An object's labels as (key, value) pairs sorted by key: how the store keeps them for matching.
+using label_list = std::vector<std::pair<std::string, std::string>>;
 
 struct label_requirement {
   std::string key;
@@ -27,6 +31,8 @@ class label_selector {
 
   // `labels` is metadata.labels (an object of strings) or null/absent.
   bool matches(const nlohmann::json& labels) const;
+  // The same, over labels kept as a sorted list (no JSON tree needed).
+  bool matches(const label_list& labels) const;
   bool empty() const { return requirements_.empty(); }
   const std::vector<label_requirement>& requirements() const { return requirements_; }
 

@@ -13,13 +13,14 @@
 #include "model/continue_token.h"
 #include "model/patch.h"
 #include "model/selector.h"
+#include "model/stored_object.h"
 #include "model/validation.h"
 #include "model/workload_status.h"
 
 namespace kubesim {
 namespace {
 
-using object_ptr = std::shared_ptr<const json>;
+using object_ptr = std::shared_ptr<const stored_object>;
 using object_key = std::pair<std::string, std::string>;  // (namespace, name): LIST order
 
 constexpr const char* kModified =
@@ -67,29 +68,63 @@ std::uint64_t parse_rv(std::string_view text, bool& ok) {
   return n;
 }
 
+struct table {
+  resource_kind kind;
+  std::string api_version;  // kind.api_version(), which every stored object carries
+  std::map<object_key, object_ptr> objects;
+};
+
 struct history_entry {
   std::uint64_t rv = 0;
-  std::string resource;  // qualified resource
-  std::string type;      // ADDED, MODIFIED, DELETED
+  const table* source = nullptr;  // tables are never removed, so this is a stable, cheap resource id
+  std::string type;               // ADDED, MODIFIED, DELETED
   object_key key;
   object_ptr prev;  // null for ADDED
   object_ptr obj;   // the new state; for DELETED the last state stamped with the deletion's version
 };
 
-struct watch_entry {
-  std::string resource;
-  std::string ns;
+// The label and field selectors of a LIST or WATCH, applied to stored objects. Labels are read from the
+// stored label list; field selectors on metadata.name/namespace from the key; only other field paths parse
+// the object's text.
+struct object_filter {
   label_selector labels;
   field_selector fields;
-  bool bookmarks = false;
-  std::string kind;
+  bool fields_need_object = false;
   std::string api_version;
-  std::weak_ptr<watcher> target;
+  std::string kind;
+
+  static result<object_filter> parse(const resource_kind& k, const list_options& options) {
+    auto l = label_selector::parse(options.label_selector);
+    if (!l) return tl::unexpected(l.error());
+    auto f = field_selector::parse(options.field_selector);
+    if (!f) return tl::unexpected(f.error());
+    object_filter filter;
+    filter.labels = std::move(*l);
+    filter.fields = std::move(*f);
+    for (const auto& req : filter.fields.requirements()) {
+      if (req.path != "metadata.name" && req.path != "metadata.namespace") filter.fields_need_object = true;
+    }
+    filter.api_version = k.api_version();
+    filter.kind = k.kind;
+    return filter;
+  }
+  bool empty() const { return labels.empty() && fields.empty(); }
+
+  bool matches(const object_key& key, const stored_object& object) const {
+    if (!labels.matches(object.labels())) return false;
+    if (fields.empty()) return true;
+    if (fields_need_object) return fields.matches(object.to_json(api_version, kind));
+    // The key is (metadata.namespace or "" when cluster-scoped, metadata.name): what the paths read.
+    return fields.matches(json{{"metadata", {{"namespace", key.first}, {"name", key.second}}}});
+  }
 };
 
-struct table {
-  resource_kind kind;
-  std::map<object_key, object_ptr> objects;
+struct watch_entry {
+  const table* source = nullptr;  // what it watches (the table is created if it did not exist yet)
+  std::string ns;
+  object_filter filter;
+  bool bookmarks = false;
+  std::weak_ptr<watcher> target;
 };
 
 struct pending_ready {
@@ -97,25 +132,23 @@ struct pending_ready {
   std::string plural;
 };
 
-bool selected(const watch_entry& w, const json& object) {
-  return w.labels.matches(field_or_null(field_or_null(object, "metadata"), "labels")) &&
-         w.fields.matches(object);
-}
-
 // The event a watch sees for one change, after its filters (the watch cache's transitions: an object that
 // stops matching is DELETED for this watch, one that starts matching is ADDED).
 std::optional<watch_event> filtered_event(const watch_entry& w, const history_entry& e) {
   if (!w.ns.empty() && e.key.first != w.ns) return std::nullopt;
-  const bool was = e.prev && selected(w, *e.prev);
-  const bool is = e.obj && selected(w, *e.obj);
+  const bool was = e.prev && w.filter.matches(e.key, *e.prev);
+  const bool is = e.obj && w.filter.matches(e.key, *e.obj);
+  const auto tree = [&](const stored_object& o) {
+    return o.to_json(e.source->api_version, e.source->kind.kind);
+  };
   if (e.type == "DELETED") {
-    if (was) return watch_event{"DELETED", *e.obj};
+    if (was) return watch_event{"DELETED", tree(*e.obj)};
     return std::nullopt;
   }
-  if (is && was) return watch_event{"MODIFIED", *e.obj};
-  if (is) return watch_event{"ADDED", *e.obj};
+  if (is && was) return watch_event{"MODIFIED", tree(*e.obj)};
+  if (is) return watch_event{"ADDED", tree(*e.obj)};
   if (was) {
-    json gone = *e.prev;
+    json gone = tree(*e.prev);
     gone["metadata"]["resourceVersion"] = std::to_string(e.rv);
     return watch_event{"DELETED", std::move(gone)};
   }
@@ -141,7 +174,10 @@ struct store::impl {
 
   table& table_for(const resource_kind& kind) {
     auto [it, inserted] = tables.try_emplace(qualified_resource(kind));
-    if (inserted) it->second.kind = kind;
+    if (inserted) {
+      it->second.kind = kind;
+      it->second.api_version = kind.api_version();
+    }
     return it->second;
   }
   const table* find_table(const resource_kind& kind) const {
@@ -184,8 +220,7 @@ struct store::impl {
     } else {
       t.objects[key] = next;
     }
-    history.push_back(
-        history_entry{rv, qualified_resource(t.kind), type, key, std::move(prev), std::move(next)});
+    history.push_back(history_entry{rv, &t, type, key, std::move(prev), std::move(next)});
     while (history.size() > std::max<std::size_t>(options.watch_history, 1)) {
       compacted_rv = history.front().rv;
       history.pop_front();
@@ -200,7 +235,7 @@ struct store::impl {
         it = watchers.erase(it);  // the server released the watch
         continue;
       }
-      if (it->resource == e.resource && !w->closed) {
+      if (it->source == e.source && !w->closed) {
         if (auto ev = filtered_event(*it, e)) {
           w->pending.push_back(std::move(*ev));
           if (w->notify) w->notify();
@@ -300,13 +335,14 @@ struct store::impl {
       return fail(api_error::bad_request(
           "the namespace of the provided object does not match the namespace sent on the request"));
     }
-    const object_ptr old = find(kind, url_ns, name);
-    if (!old) return fail(api_error::not_found(qr, name));
-    const std::string old_rv = meta_string(*old, "resourceVersion");
+    const object_ptr stored = find(kind, url_ns, name);
+    if (!stored) return fail(api_error::not_found(qr, name));
+    const json old = stored->to_json(kind.api_version(), kind.kind);
+    const std::string old_rv = meta_string(old, "resourceVersion");
     const std::string want_rv = string_field(meta, "resourceVersion");
     if (!want_rv.empty() && want_rv != old_rv) return fail(api_error::conflict(qr, name, kModified));
     const std::string body_uid = string_field(meta, "uid");
-    if (!body_uid.empty() && body_uid != meta_string(*old, "uid")) {
+    if (!body_uid.empty() && body_uid != meta_string(old, "uid")) {
       return fail(
           api_error::invalid_fields(qualified_kind(kind), name,
                                     {{"metadata.uid", "FieldValueInvalid",
@@ -316,7 +352,7 @@ struct store::impl {
     json next;
     if (what == target::status) {
       // Only .status moves through /status; spec and metadata stay as stored.
-      next = *old;
+      next = old;
       if (body.contains("status")) {
         next["status"] = body["status"];
       } else {
@@ -326,7 +362,7 @@ struct store::impl {
       next = std::move(body);
       json& m = next["metadata"];
       for (const char* immutable : {"name", "uid", "creationTimestamp", "generation", "resourceVersion"}) {
-        const json& v = field_or_null((*old)["metadata"], immutable);
+        const json& v = field_or_null(old["metadata"], immutable);
         if (v.is_null())
           m.erase(immutable);
         else
@@ -339,8 +375,8 @@ struct store::impl {
       next["apiVersion"] = kind.api_version();
       next["kind"] = kind.kind;
       if (kind.has_subresource("status")) {  // status cannot change through the main resource
-        if (old->contains("status"))
-          next["status"] = (*old)["status"];
+        if (old.contains("status"))
+          next["status"] = old["status"];
         else
           next.erase("status");
       }
@@ -353,19 +389,18 @@ struct store::impl {
 
     bool spec_changed = false;
     if (const char* gen_field = generation_field(kind)) {
-      spec_changed = field_or_null(next, gen_field) != field_or_null(*old, gen_field);
+      spec_changed = field_or_null(next, gen_field) != field_or_null(old, gen_field);
       if (spec_changed)
-        next["metadata"]["generation"] = (*old)["metadata"].value("generation", std::int64_t{0}) + 1;
+        next["metadata"]["generation"] = old["metadata"].value("generation", std::int64_t{0}) + 1;
     }
     const object_key key(url_ns, std::string(name));
     schedule_workload(kind, key, next, spec_changed, !dry_run);
-    if (next == *old) return *old;  // a no-op write keeps its version and emits nothing
+    if (next == old) return old;  // a no-op write keeps its version and emits nothing
     if (dry_run) return next;
     ++rv;
     next["metadata"]["resourceVersion"] = std::to_string(rv);
-    auto ptr = std::make_shared<const json>(std::move(next));
-    commit(table_for(kind), "MODIFIED", key, old, ptr);
-    return *ptr;
+    commit(table_for(kind), "MODIFIED", key, stored, std::make_shared<const stored_object>(next));
+    return next;
   }
 
   result<json> create(const resource_kind& kind, std::string_view ns, json object, bool dry_run) {
@@ -435,19 +470,17 @@ struct store::impl {
     if (dry_run) return object;  // no resourceVersion: nothing was stored
     ++rv;
     meta["resourceVersion"] = std::to_string(rv);
-    auto ptr = std::make_shared<const json>(std::move(object));
-    commit(t, "ADDED", key, nullptr, ptr);
-    return *ptr;
+    commit(t, "ADDED", key, nullptr, std::make_shared<const stored_object>(object));
+    return object;
   }
 
   json remove_object(table& t, const object_key& key, const object_ptr& old) {
     ++rv;
-    json gone = *old;
+    json gone = old->to_json(t.api_version, t.kind.kind);
     gone["metadata"]["resourceVersion"] = std::to_string(rv);
-    auto ptr = std::make_shared<const json>(std::move(gone));
     pending.erase(std::make_pair(qualified_resource(t.kind), key));
-    commit(t, "DELETED", key, old, ptr);
-    return *ptr;
+    commit(t, "DELETED", key, old, std::make_shared<const stored_object>(gone));
+    return gone;
   }
 
   json scale_of(const resource_kind& kind, const json& object) const {
@@ -482,15 +515,21 @@ result<json> store::create(const resource_kind& kind, std::string_view ns, json 
 }
 
 result<json> store::get(const resource_kind& kind, std::string_view ns, std::string_view name) const {
-  if (auto obj = impl_->find(kind, ns, name)) return *obj;
+  if (auto obj = impl_->find(kind, ns, name)) return obj->to_json(kind.api_version(), kind.kind);
   return fail(api_error::not_found(qualified_resource(kind), name));
 }
 
-result<json> store::list(const resource_kind& kind, std::string_view ns, const list_options& options) const {
-  auto labels = label_selector::parse(options.label_selector);
-  if (!labels) return fail(labels.error());
-  auto fields = field_selector::parse(options.field_selector);
-  if (!fields) return fail(fields.error());
+// One LIST answer before rendering: the selected objects of one page of a snapshot, and the list metadata.
+// The pointers stay valid until the store is next written (the table or the history holds them).
+struct store::list_page {
+  std::vector<const stored_object*> items;
+  json metadata;
+};
+
+result<store::list_page> store::select(const resource_kind& kind, std::string_view ns,
+                                       const list_options& options) const {
+  auto filter = object_filter::parse(kind, options);
+  if (!filter) return fail(filter.error());
   if (options.limit < 0) return fail(api_error::bad_request("limit must be a non-negative integer"));
 
   std::uint64_t snapshot = impl_->rv;
@@ -514,7 +553,7 @@ result<json> store::list(const resource_kind& kind, std::string_view ns, const l
     after = pos->after;
   }
 
-  const std::string qr = qualified_resource(kind);
+  const table* t = impl_->find_table(kind);
   const std::string scope_ns = kind.namespaced ? std::string(ns) : std::string();
   const auto in_range = [&](const object_key& key) {
     if (!scope_ns.empty() && key.first != scope_ns) return false;
@@ -523,15 +562,15 @@ result<json> store::list(const resource_kind& kind, std::string_view ns, const l
 
   // The snapshot at `snapshot`: the current objects, with every change made since undone from the history
   // (walking back, the earliest change after the snapshot leaves its `prev`).
-  std::map<object_key, object_ptr> undo;
-  if (snapshot < impl_->rv) {
+  std::map<object_key, const stored_object*> undo;
+  if (t && snapshot < impl_->rv) {
     for (auto it = impl_->history.rbegin(); it != impl_->history.rend() && it->rv > snapshot; ++it) {
-      if (it->resource == qr && in_range(it->key)) undo[it->key] = it->prev;
+      if (it->source == t && in_range(it->key)) undo[it->key] = it->prev.get();
     }
   }
-  std::vector<const json*> view;
+  // Selected objects with their keys; only `limit` of them are returned, but all are counted.
+  std::vector<std::pair<const object_key*, const stored_object*>> view;
   static const std::map<object_key, object_ptr> kEmpty;
-  const table* t = impl_->find_table(kind);
   const auto& objects = t ? t->objects : kEmpty;
   auto cur = after ? objects.upper_bound(*after)
                    : (scope_ns.empty() ? objects.begin() : objects.lower_bound(object_key(scope_ns, "")));
@@ -545,44 +584,75 @@ result<json> store::list(const resource_kind& kind, std::string_view ns, const l
       }
       continue;
     }
-    const json* pick = nullptr;
+    const object_key* key = nullptr;
+    const stored_object* pick = nullptr;
     if (und == undo.end() || (cur != objects.end() && cur->first < und->first)) {
+      key = &cur->first;
       pick = cur->second.get();
       ++cur;
     } else {
       if (cur != objects.end() && cur->first == und->first) ++cur;
-      pick = und->second.get();  // null when the object did not exist at the snapshot
+      key = &und->first;
+      pick = und->second;  // null when the object did not exist at the snapshot
       ++und;
     }
-    if (pick && labels->matches(field_or_null(field_or_null(*pick, "metadata"), "labels")) &&
-        fields->matches(*pick)) {
-      view.push_back(pick);
-    }
+    if (pick && filter->matches(*key, *pick)) view.emplace_back(key, pick);
   }
 
   const std::size_t take = options.limit > 0
                                ? std::min<std::size_t>(view.size(), static_cast<std::size_t>(options.limit))
                                : view.size();
-  json items = json::array();
-  items.get_ref<json::array_t&>().reserve(take);
-  for (std::size_t i = 0; i < take; ++i) {
-    json item = *view[i];
-    item.erase("apiVersion");  // typed lists carry apiVersion/kind once, not per item
-    item.erase("kind");
-    items.push_back(std::move(item));
-  }
-  json metadata = {{"resourceVersion", std::to_string(snapshot)}};
+  list_page page;
+  page.items.reserve(take);
+  for (std::size_t i = 0; i < take; ++i) page.items.push_back(view[i].second);
+  page.metadata = {{"resourceVersion", std::to_string(snapshot)}};
   if (take < view.size()) {
-    const json& last = *view[take - 1];
-    metadata["continue"] =
-        encode_continue({snapshot, {meta_string(last, "namespace"), meta_string(last, "name")}});
+    // The key is (metadata.namespace or "", metadata.name) of the last item returned.
+    page.metadata["continue"] = encode_continue({snapshot, *view[take - 1].first});
     // Like the apiserver, the remaining count is only known without selectors.
-    if (labels->empty() && fields->empty()) metadata["remainingItemCount"] = view.size() - take;
+    if (filter->empty()) page.metadata["remainingItemCount"] = view.size() - take;
   }
+  return page;
+}
+
+result<json> store::list(const resource_kind& kind, std::string_view ns, const list_options& options) const {
+  auto page = select(kind, ns, options);
+  if (!page) return fail(page.error());
+  json items = json::array();
+  items.get_ref<json::array_t&>().reserve(page->items.size());
+  // Stored text never carries apiVersion/kind: typed lists carry them once, not per item.
+  for (const stored_object* item : page->items) items.push_back(json::parse(item->item_text()));
   return json{{"kind", kind.list_kind()},
               {"apiVersion", kind.api_version()},
-              {"metadata", std::move(metadata)},
+              {"metadata", std::move(page->metadata)},
               {"items", std::move(items)}};
+}
+
+result<std::string> store::list_serialized(const resource_kind& kind, std::string_view ns,
+                                           const list_options& options) const {
+  auto page = select(kind, ns, options);
+  if (!page) return fail(page.error());
+  // The members in the order json::dump writes them (sorted keys), so the text equals list()->dump().
+  const std::string api_version = json(kind.api_version()).dump();
+  const std::string list_kind = json(kind.list_kind()).dump();
+  const std::string metadata = page->metadata.dump();
+  std::size_t size = api_version.size() + list_kind.size() + metadata.size() + 48;
+  for (const stored_object* item : page->items) size += item->item_text().size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += R"({"apiVersion":)";
+  out += api_version;
+  out += R"(,"items":[)";
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += page->items[i]->item_text();
+  }
+  out += R"(],"kind":)";
+  out += list_kind;
+  out += R"(,"metadata":)";
+  out += metadata;
+  out += '}';
+  return out;
 }
 
 result<json> store::replace(const resource_kind& kind, std::string_view ns, std::string_view name,
@@ -609,7 +679,7 @@ result<json> store::patch(const resource_kind& kind, std::string_view ns, std::s
     meta["name"] = name;
     return impl_->create(kind, ns, std::move(*applied), dry_run);
   }
-  auto patched = apply_patch(*old, type, body);
+  auto patched = apply_patch(old->to_json(kind.api_version(), kind.kind), type, body);
   if (!patched) return patched;
   if (!patched->is_object()) return fail(api_error::bad_request("the patched object must be a JSON object"));
   const std::string patched_name = meta_string(*patched, "name");
@@ -629,7 +699,7 @@ result<json> store::remove(const resource_kind& kind, std::string_view ns, std::
       (name == "default" || name == "kube-system" || name == "kube-public")) {
     return fail(api_error::forbidden(qr, name, "this namespace may not be deleted"));
   }
-  if (dry_run) return *old;
+  if (dry_run) return old->to_json(kind.api_version(), kind.kind);
   if (kind.resource == "namespaces") {
     // Namespace deletion is immediate here: everything in it goes first, each with its DELETED event.
     for (auto& [resource, t] : impl_->tables) {
@@ -704,7 +774,7 @@ result<json> store::update_subresource(const resource_kind& kind, std::string_vi
         {{"spec.replicas", "FieldValueInvalid",
           fmt::format("Invalid value: {}: must be greater than or equal to 0", n)}}));
   }
-  json object = *impl_->find(kind, ns, name);
+  json object = impl_->find(kind, ns, name)->to_json(kind.api_version(), kind.kind);
   object["spec"]["replicas"] = n;
   auto result = impl_->update(kind, ns, name, std::move(object), dry_run, impl::target::main);
   if (!result) return result;
@@ -713,28 +783,22 @@ result<json> store::update_subresource(const resource_kind& kind, std::string_vi
 
 result<std::shared_ptr<watcher>> store::watch(const resource_kind& kind, std::string_view ns,
                                               const list_options& options) {
-  auto labels = label_selector::parse(options.label_selector);
-  if (!labels) return fail(labels.error());
-  auto fields = field_selector::parse(options.field_selector);
-  if (!fields) return fail(fields.error());
+  auto filter = object_filter::parse(kind, options);
+  if (!filter) return fail(filter.error());
   watch_entry entry;
-  entry.resource = qualified_resource(kind);
+  entry.source = &impl_->table_for(kind);
   entry.ns = kind.namespaced ? std::string(ns) : std::string();
-  entry.labels = std::move(*labels);
-  entry.fields = std::move(*fields);
+  entry.filter = std::move(*filter);
   entry.bookmarks = options.allow_bookmarks;
-  entry.kind = kind.kind;
-  entry.api_version = kind.api_version();
   auto w = std::make_shared<watcher>();
 
   const auto& rv_text = options.resource_version;
   if (rv_text.empty() || rv_text == "0") {
     // Synthetic ADDED events for the current state, then live events.
-    if (const table* t = impl_->find_table(kind)) {
-      for (const auto& [key, obj] : t->objects) {
-        if (!entry.ns.empty() && key.first != entry.ns) continue;
-        if (selected(entry, *obj)) w->pending.push_back(watch_event{"ADDED", *obj});
-      }
+    for (const auto& [key, obj] : entry.source->objects) {
+      if (!entry.ns.empty() && key.first != entry.ns) continue;
+      if (entry.filter.matches(key, *obj))
+        w->pending.push_back(watch_event{"ADDED", obj->to_json(entry.filter.api_version, entry.filter.kind)});
     }
   } else {
     bool ok = false;
@@ -745,7 +809,7 @@ result<std::shared_ptr<watcher>> store::watch(const resource_kind& kind, std::st
           api_error::gone(fmt::format("too old resource version: {} ({})", from, impl_->compacted_rv + 1)));
     }
     for (const auto& e : impl_->history) {
-      if (e.rv <= from || e.resource != entry.resource) continue;
+      if (e.rv <= from || e.source != entry.source) continue;
       if (auto ev = filtered_event(entry, e)) w->pending.push_back(std::move(*ev));
     }
   }
@@ -768,12 +832,12 @@ std::optional<std::chrono::system_clock::time_point> store::advance() {
     const auto& key = it->first.second;
     if (tit != impl_->tables.end()) {
       if (auto oit = tit->second.objects.find(key); oit != tit->second.objects.end()) {
-        json object = *oit->second;
+        json object = oit->second->to_json(tit->second.api_version, tit->second.kind.kind);
         if (mark_ready(it->second.plural, object, stamp)) {
           ++impl_->rv;
           object["metadata"]["resourceVersion"] = std::to_string(impl_->rv);
           object_ptr prev = oit->second;
-          impl_->commit(tit->second, "MODIFIED", key, prev, std::make_shared<const json>(std::move(object)));
+          impl_->commit(tit->second, "MODIFIED", key, prev, std::make_shared<const stored_object>(object));
         }
       }
     }
@@ -797,8 +861,8 @@ void store::send_bookmarks() {
     }
     if (it->bookmarks && !w->closed) {
       w->pending.push_back(watch_event{"BOOKMARK",
-                                       {{"kind", it->kind},
-                                        {"apiVersion", it->api_version},
+                                       {{"kind", it->filter.kind},
+                                        {"apiVersion", it->filter.api_version},
                                         {"metadata", {{"resourceVersion", current_resource_version()}}}}});
       if (w->notify) w->notify();
     }

@@ -1,6 +1,8 @@
 // The object store at the heart of kube-sim: every object of every kind, a cluster-wide increasing
 // resourceVersion, apiserver semantics (uid, creationTimestamp, generation, preconditions, namespace
 // lifecycle), patches, selectors, pagination, watches and the simulated status of workloads.
+// Objects are kept as compact JSON text (see stored_object.h); methods returning json parse it, and
+// list_serialized() answers a LIST without building trees.
 // Pure: no I/O and no clock of its own (time comes from the injected clock). Not thread-safe: the server
 // calls it from one thread.
 #pragma once
@@ -68,6 +70,10 @@ class store {
   result<json> create(const resource_kind& kind, std::string_view ns, json object, bool dry_run);
   result<json> get(const resource_kind& kind, std::string_view ns, std::string_view name) const;
   result<json> list(const resource_kind& kind, std::string_view ns, const list_options& options) const;
+  // The same LIST as compact JSON text, equal byte for byte to list(...)->dump(), built by joining the
+  // stored text of the items: no JSON tree is made per item. What the server should answer a LIST with.
+  result<std::string> list_serialized(const resource_kind& kind, std::string_view ns,
+                                      const list_options& options) const;
   // PUT: a metadata.resourceVersion in the body is a precondition.
   result<json> replace(const resource_kind& kind, std::string_view ns, std::string_view name, json object,
                        bool dry_run);
@@ -102,6 +108,10 @@ class store {
 
  private:
   struct impl;
+  struct list_page;
+  // Selection and paging shared by list() and list_serialized().
+  result<list_page> select(const resource_kind& kind, std::string_view ns, const list_options& options) const;
+
   std::unique_ptr<impl> impl_;
 };
 
