@@ -52,6 +52,40 @@ TEST(LabelSelector, EmptyLabelsOnlyMatchNegations) {
   EXPECT_FALSE(label_selector::parse("a")->matches(json::object()));
 }
 
+// The store matches against its sorted label list; both forms must agree on every operator.
+TEST(LabelSelector, SortedLabelListMatchesLikeJson) {
+  const label_list list = {{"app", "web"}, {"example.com/team", "a"}, {"tier", "front"}, {"version", "3"}};
+  const char* selectors[] = {"",
+                             "app=web",
+                             "app=api",
+                             "app!=web",
+                             "missing!=x",
+                             "app in (api,web)",
+                             "app notin (web, api)",
+                             "missing notin (x)",
+                             "app",
+                             "missing",
+                             "!missing",
+                             "!app",
+                             "app=web,tier=back",
+                             "version>2",
+                             "version<3",
+                             "version>3",
+                             "example.com/team=a",
+                             "aaa",
+                             "zzz",
+                             "app="};
+  int matched = 0;
+  for (const char* text : selectors) {
+    auto sel = label_selector::parse(text);
+    ASSERT_TRUE(sel.has_value()) << text;
+    EXPECT_EQ(sel->matches(list), sel->matches(kLabels)) << text;
+    EXPECT_EQ(sel->matches(label_list{}), sel->matches(json())) << text;
+    matched += sel->matches(list) ? 1 : 0;
+  }
+  EXPECT_EQ(matched, 9);  // the table is not trivially all-true or all-false
+}
+
 TEST(LabelSelector, RejectsMalformedWith400) {
   for (const char* bad : {"app in web", "app in (web", "=web", "app=web,", "!", "app=we b", "Bad Key=x",
                           "app=-web", "version>x", "app notin", "a=b)c", ",", "a b"}) {
