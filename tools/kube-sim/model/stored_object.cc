@@ -11,7 +11,7 @@ stored_object::stored_object(const json& object) {
   // nlohmann keeps object keys sorted, so this is the text dump() would write for the object without them.
   // Invalid UTF-8 (only possible from C++ callers: every parser we use validates) is replaced, not thrown.
   constexpr auto utf8 = json::error_handler_t::replace;
-  text_ = "{";
+  text_.push_back('{');
   if (object.is_object()) {
     for (const auto& [key, value] : object.items()) {
       if (key == "apiVersion" || key == "kind") continue;
