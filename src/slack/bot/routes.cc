@@ -1,0 +1,354 @@
+#include "slack/bot/routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "core/offload.h"
+#include "slack/bot/render.h"
+#include "slack/command.h"
+#include "slack/form.h"
+#include "slack/replies.h"
+#include "slack/signature.h"
+#include "slack/slash_command.h"
+
+namespace devenv::slack {
+
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+http::response reply(const message& m) {
+  return http::response::json(200, to_json(m).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// What one request turned out to be, for the requests metric.
+struct outcome {
+  std::string command = "none";
+  std::string result = "ok";
+};
+
+// GCC 12 may destroy a temporary with a non-trivial destructor twice when it sits in the same
+// full-expression as a co_await (seen here as a double free of a lambda's captured string). So: coroutines
+// awaited at once take their arguments by reference to named locals, and no co_await shares a full-expression
+// with such a temporary.
+
+// Posts a message to the command's response_url from the worker pool, logging and counting failures: the
+// person already has an acknowledgement, so a lost post is an operational problem, not theirs.
+net::awaitable<void> post_response(const slack_context& ctx, const std::string& response_url,
+                                   const message& m, const std::string& what) {
+  auto posted = co_await offload(*ctx.workers, [&] { return ctx.web->respond(response_url, m); });
+  if (!posted) {
+    spdlog::warn("slack: posting the {} outcome to response_url failed: {}", what, posted.error().message);
+    ctx.metrics->increment("devenv_slack_response_posts_total", {{"result", "error"}});
+  } else {
+    ctx.metrics->increment("devenv_slack_response_posts_total", {{"result", "ok"}});
+  }
+}
+
+// The same as a task of its own: owns its arguments, since nobody awaits it.
+net::awaitable<void> post_response_task(slack_context ctx, std::string response_url, message m,
+                                        std::string what) {
+  co_await post_response(ctx, response_url, m, what);
+}
+
+// Spawns background work on the I/O executor with the one catch-all every spawned coroutine needs.
+void spawn(const net::any_io_executor& executor, const slack_context& ctx, const std::string& what,
+           net::awaitable<void> work) {
+  ctx.metrics->increment("devenv_slack_background_total", {{"task", what}, {"result", "started"}});
+  net::co_spawn(executor, std::move(work), [metrics = ctx.metrics, what](std::exception_ptr e) {
+    if (!e) {
+      metrics->increment("devenv_slack_background_total", {{"task", what}, {"result", "done"}});
+      return;
+    }
+    metrics->increment("devenv_slack_background_total", {{"task", what}, {"result", "crashed"}});
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("slack: background {} failed: {}", what, ex.what());
+    } catch (...) {
+      spdlog::error("slack: background {} failed with an unknown exception", what);
+    }
+  });
+}
+
+net::awaitable<void> run_action_task(slack_context ctx, env::env_action action, std::string environment,
+                                     env::action_origin origin, slack_actor actor, std::string response_url) {
+  auto report = co_await offload(*ctx.workers, [&] {
+    try {
+      return ctx.environments->run(action, environment, origin);
+    } catch (const std::exception& e) {
+      return result<env::operation_report>(fail(errc::internal, e.what()));
+    }
+  });
+  message m;
+  if (report) {
+    m = render_report(*report, actor);
+    spdlog::info("slack: {} {} by {} ({}): {} ok, {} skipped, {} failed", env::to_string(action), environment,
+                 origin.actor, actor.user_id, report->ok, report->skipped, report->failed);
+  } else {
+    m = render_failure(env::to_string(action), environment, report.error());
+    spdlog::warn("slack: {} {} by {} ({}) failed: {}", env::to_string(action), environment, origin.actor,
+                 actor.user_id, report.error().message);
+  }
+  const std::string what(env::to_string(action));
+  co_await post_response(ctx, response_url, m, what);
+}
+
+// Runs `work` on the worker pool and waits at most `budget` for it. nullopt when the budget ran out; the
+// result then goes to `late` on the handler's executor when it arrives.
+template <class T>
+net::awaitable<std::optional<T>> within(net::thread_pool& pool, std::chrono::milliseconds budget,
+                                        const std::function<T()>& work, const std::function<void(T)>& late) {
+  auto executor = co_await net::this_coro::executor;
+  struct state {
+    explicit state(const net::any_io_executor& ex) : timer(ex) {}
+    net::steady_timer timer;
+    std::optional<T> value;
+    std::atomic<int> phase{0};  // 0 waiting, 1 value delivered in time, 2 gave up waiting
+    std::function<void(T)> late;
+  };
+  auto st = std::make_shared<state>(executor);
+  st->late = late;
+  st->timer.expires_after(budget);
+  net::post(pool, [st, work, executor] {
+    T value = work();
+    st->value.emplace(std::move(value));
+    int expected = 0;
+    if (st->phase.compare_exchange_strong(expected, 1)) {
+      net::post(executor, [st] { st->timer.cancel(); });
+    } else {
+      net::post(executor, [st] { st->late(std::move(*st->value)); });
+    }
+  });
+  boost::system::error_code ec;
+  co_await st->timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  int expected = 0;
+  if (st->phase.compare_exchange_strong(expected, 2)) co_return std::nullopt;
+  co_return std::move(st->value);
+}
+
+// Reads the environment domain for status/list: answered inline within the fast-read budget, else
+// acknowledged now and posted when done.
+template <class T>
+net::awaitable<http::response> fast_read(const slack_context& ctx, const std::string& what,
+                                         const std::string& response_url,
+                                         const std::function<result<T>()>& read,
+                                         const std::function<message(const result<T>&)>& render) {
+  auto executor = co_await net::this_coro::executor;
+  const std::function<void(result<T>)> late = [ctx, executor, response_url, render, what](result<T> r) {
+    spawn(executor, ctx, "late_" + what, post_response_task(ctx, response_url, render(r), what));
+  };
+  const std::function<result<T>()> guarded = [read]() -> result<T> {
+    try {
+      return read();
+    } catch (const std::exception& e) {
+      return fail(errc::internal, e.what());
+    }
+  };
+  auto value = co_await within<result<T>>(*ctx.workers, ctx.settings->fast_read_timeout, guarded, late);
+  if (value) co_return reply(render(*value));
+  co_return reply(render_pending_read(what));
+}
+
+// Who may: resolves the user's groups (only when a rule names one) and asks the pure policy.
+net::awaitable<access_decision> decide(const slack_context& ctx, const slash_command& slash,
+                                       const std::string& action, const std::string& environment) {
+  access_subject who{slash.user_id, slash.channel_id, {}};
+  const auto& policy = ctx.settings->access;
+  const auto candidates = policy.referenced_groups();
+  if (!candidates.empty() && ctx.groups != nullptr) {
+    auto found =
+        co_await offload(*ctx.workers, [&] { return ctx.groups->groups_of(who.user_id, candidates); });
+    for (const auto& e : found.errors) spdlog::warn("slack: user group lookup: {}", e.message);
+    who.groups = std::move(found.groups);
+  }
+  auto d = policy.decide(who, action, environment, ctx.environments->protection());
+  if (!d.allowed) {
+    spdlog::info("slack: denied {} {} to {} in {}", action, environment, who.user_id, who.channel_id);
+  }
+  co_return d;
+}
+
+// What a parsed command asks of the handler; computed without I/O.
+struct request_plan {
+  enum kind_t { answer_now, read_status, read_list, run_action } kind = answer_now;
+  std::string command;  // metrics label
+  std::string result = "ok";
+  message now;  // for answer_now
+  std::string access_action;
+  std::string environment;
+  env::env_action action = env::env_action::stop;
+};
+
+request_plan plan_for(const command& c) {
+  request_plan p;
+  std::visit(overloaded{
+                 [&](const help_cmd& h) {
+                   p.command = "help";
+                   p.now = help_message(h.topic ? std::optional<std::string_view>(*h.topic) : std::nullopt);
+                 },
+                 [&](const prolong_cmd&) {
+                   p.command = "prolongate";
+                   p.result = "not_enabled";
+                   p.now = render_not_enabled("prolongate");
+                 },
+                 [&](const support_start_cmd&) {
+                   p.command = "support";
+                   p.result = "not_enabled";
+                   p.now = render_not_enabled("support");
+                 },
+                 [&](const support_stop_cmd&) {
+                   p.command = "support";
+                   p.result = "not_enabled";
+                   p.now = render_not_enabled("support");
+                 },
+                 [&](const support_list_cmd&) {
+                   p.command = "support";
+                   p.result = "not_enabled";
+                   p.now = render_not_enabled("support");
+                 },
+                 [&](const status_cmd& s) {
+                   p.kind = request_plan::read_status;
+                   p.command = p.access_action = "status";
+                   p.environment = s.env;
+                 },
+                 [&](const list_cmd&) {
+                   p.kind = request_plan::read_list;
+                   p.command = p.access_action = "list";
+                 },
+                 [&](const stop_cmd& s) {
+                   p.kind = request_plan::run_action;
+                   p.command = p.access_action = "stop";
+                   p.environment = s.env;
+                   p.action = env::env_action::stop;
+                 },
+                 [&](const start_cmd& s) {
+                   p.kind = request_plan::run_action;
+                   p.command = p.access_action = "start";
+                   p.environment = s.env;
+                   p.action = env::env_action::start;
+                 },
+             },
+             c);
+  return p;
+}
+
+net::awaitable<http::response> handle_command(const slack_context& ctx, http::request& req, outcome& out) {
+  // 1. Authenticity, over the exact bytes received, before anything is parsed.
+  if (req.body.size() > max_command_body_bytes) {
+    out.result = "too_large";
+    co_return http::response::text(413, "request body too large\n");
+  }
+  const auto& settings = *ctx.settings;
+  auto verified = settings.signing_secret.empty()
+                      ? result<void>(fail(errc::unauthorized, "no signing secret configured"))
+                      : verify_signature(settings.signing_secret, req.header("x-slack-request-timestamp"),
+                                         req.header("x-slack-signature"), req.body, ctx.wall_clock(),
+                                         settings.signature_tolerance);
+  if (!verified) {
+    spdlog::warn("slack: refused a command from {}: {}", req.remote_address, verified.error().message);
+    out.result = "unauthorized";
+    co_return http::response::text(401, "invalid Slack signature\n");
+  }
+
+  // 2. The form and the slash command. A verified request that does not decode is Slack's bug or a leaked
+  //    signing secret; either way there is nobody to answer in Slack's terms.
+  auto form = decode_form(req.body);
+  if (!form) {
+    out.result = "bad_request";
+    co_return http::response::text(400, form.error().message + "\n");
+  }
+  auto slash = parse_slash_command(*form);
+  if (!slash) {
+    out.result = "bad_request";
+    co_return http::response::text(400, slash.error().message + "\n");
+  }
+
+  // 3. The command.
+  auto parsed = parse_command(slash->text);
+  if (!parsed) {
+    out.result = "parse_error";
+    co_return reply(error_message(parsed.error()));
+  }
+  auto plan = plan_for(*parsed);
+  out.command = plan.command;
+  out.result = plan.result;
+  if (plan.kind == request_plan::answer_now) co_return reply(plan.now);
+
+  // 4. Access.
+  const auto decision = co_await decide(ctx, *slash, plan.access_action, plan.environment);
+  if (!decision.allowed) {
+    out.result = "denied";
+    co_return reply(render_denial(decision));
+  }
+
+  // 5. Work.
+  const std::string name = plan.environment;
+  if (plan.kind == request_plan::read_status) {
+    const std::function<result<env::environment_status>()> read = [ctx, name] {
+      return ctx.environments->status(name);
+    };
+    const std::function<message(const result<env::environment_status>&)> render =
+        [name](const result<env::environment_status>& r) {
+          return r ? render_status(*r) : render_failure("read", name, r.error());
+        };
+    auto answer = co_await fast_read(ctx, plan.command, slash->response_url, read, render);
+    co_return answer;
+  }
+  if (plan.kind == request_plan::read_list) {
+    const std::function<result<std::vector<env::environment_summary>>()> read = [ctx] {
+      return ctx.environments->list();
+    };
+    const std::function<message(const result<std::vector<env::environment_summary>>&)> render =
+        [](const result<std::vector<env::environment_summary>>& r) {
+          return r ? render_list(*r) : render_failure("list", "", r.error());
+        };
+    auto answer = co_await fast_read(ctx, plan.command, slash->response_url, read, render);
+    co_return answer;
+  }
+  const slack_actor actor{slash->user_id, slash->user_name};
+  // The audit trail names the person as Slack shows them; the user id goes to the log with the outcome.
+  const env::action_origin origin{
+      (slash->user_name.empty() ? "<" + slash->user_id + ">" : "@" + slash->user_name) + " via Slack",
+      "slack"};
+  const auto executor = co_await net::this_coro::executor;
+  spawn(executor, ctx, plan.command,
+        run_action_task(ctx, plan.action, name, origin, actor, slash->response_url));
+  co_return reply(render_ack(plan.action, name));
+}
+
+http::routed_handler commands_handler(slack_context ctx) {
+  return [ctx](http::request& req, const http::path_params&) -> net::awaitable<http::response> {
+    const auto started = std::chrono::steady_clock::now();
+    outcome out;
+    auto response = co_await handle_command(ctx, req, out);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ctx.metrics->increment("devenv_slack_commands_total", {{"command", out.command}, {"result", out.result}});
+    ctx.metrics->observe("devenv_slack_answer_seconds", {}, seconds);
+    co_return response;
+  };
+}
+
+}  // namespace
+
+void add_slack_routes(http::router& router, const slack_context& context) {
+  auto& m = *context.metrics;
+  m.declare_counter("devenv_slack_commands_total", "Slack slash commands by command and result.");
+  m.declare_histogram("devenv_slack_answer_seconds",
+                      "Time to answer a Slack slash command (acknowledgement).",
+                      {0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 3});
+  m.declare_counter("devenv_slack_background_total", "Slack background tasks by task and result.");
+  m.declare_counter("devenv_slack_response_posts_total", "Posts to Slack response_url by result.");
+  router.add("POST", "/slack/commands", commands_handler(context));
+}
+
+}  // namespace devenv::slack
