@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "api/error_response.h"
@@ -28,6 +30,11 @@ http::handler make_dispatcher(std::shared_ptr<const http::router> router, metric
     metrics.increment("devenv_http_requests_total",
                       {{"route", route}, {"method", req.method}, {"code", std::to_string(out.status)}});
     metrics.observe("devenv_http_request_duration_seconds", {{"route", route}}, seconds);
+    // Access log: probes and scrapes at debug so they do not drown the actions people take.
+    const bool probe = route == "/healthz" || route == "/readyz" || route == "/metrics";
+    spdlog::log(probe ? spdlog::level::debug : spdlog::level::info, "{} {} {} {:.1f}ms from {}", req.method,
+                req.path.size() > 200 ? req.path.substr(0, 200) + "..." : req.path, out.status, seconds * 1000,
+                req.remote_address);
     co_return out;
   };
 }

@@ -2,6 +2,8 @@
 // the CLI and curl drive the REST API; kubectl reads back what happened.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -259,6 +261,34 @@ TEST_F(EnvironmentsTest, ReadinessFollowsTheKubernetesApi) {
   auto stop = curl("POST", "/api/v1/environments/it5/stop", kAdminToken);
   EXPECT_EQ(status_of(stop), 503) << stop.out;
   EXPECT_EQ(body_of(stop)["code"], "unavailable");
+}
+
+}  // namespace
+}  // namespace devenv::testing
+
+namespace devenv::testing {
+namespace {
+
+TEST_F(EnvironmentsTest, DrainsAndExitsCleanlyOnSigterm) {
+  // Every Kubernetes call takes 200 ms, so the stop is still running when SIGTERM arrives.
+  start({"--latency", "200ms", "--verbose"});
+  create_environment("it6");
+  auto in_flight = std::async(std::launch::async, [this] {
+    return scaler_->cli({"stop", "it6"}, kAdminToken);
+  });
+  // Wait (bounded) until kube-sim has seen the first workload PATCH of that stop.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (sim_->process().log().find("PATCH /apis/apps/v1/namespaces/it6/") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(sim_->process().log().find("PATCH /apis/apps/v1/namespaces/it6/"), std::string::npos)
+      << sim_->process().log().substr(0, 2000);
+  EXPECT_EQ(scaler_->process().stop(SIGTERM, std::chrono::seconds(20)), 0) << scaler_->process().log();
+  const auto result = in_flight.get();
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  expect_stopped("it6");
+  EXPECT_NE(scaler_->process().log().find("devenv-scaler stopped"), std::string::npos);
 }
 
 }  // namespace
