@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "support/temp_dir.h"
@@ -104,6 +105,29 @@ TEST(SlackSettings, Errors) {
     EXPECT_NE(s.error().message.find(c.mentions), std::string::npos) << c.yaml << ": " << s.error().message;
     EXPECT_EQ(s.error().message.find("s3cr3t"), std::string::npos) << "secret leaked into an error";
   }
+}
+
+}  // namespace
+}  // namespace devenv::slack
+
+namespace devenv::slack {
+namespace {
+
+// The app manifest in deploy/slack must match what the server serves and needs.
+TEST(SlackManifest, MatchesTheServer) {
+  const auto manifest = YAML::LoadFile(std::string(DEVENV_TEST_SOURCE_DIR) + "/deploy/slack/manifest.yaml");
+  const auto commands = manifest["features"]["slash_commands"];
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0]["command"].as<std::string>(), "/devenv");
+  const auto url = commands[0]["url"].as<std::string>();
+  EXPECT_EQ(url.rfind("https://", 0), 0u) << "Slack only posts to HTTPS";
+  EXPECT_TRUE(url.ends_with("/slack/commands")) << url;
+  std::vector<std::string> scopes;
+  for (const auto& s : manifest["oauth_config"]["scopes"]["bot"]) scopes.push_back(s.as<std::string>());
+  for (const char* needed : {"commands", "chat:write", "usergroups:read"}) {
+    EXPECT_NE(std::find(scopes.begin(), scopes.end(), needed), scopes.end()) << needed;
+  }
+  EXPECT_FALSE(manifest["settings"]["socket_mode_enabled"].as<bool>());
 }
 
 }  // namespace
