@@ -49,11 +49,16 @@ options parse_args(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const double v = std::atof(argv[i + 1]);
-    if (flag == "--rate") o.rate = v;
-    else if (flag == "--seconds") o.seconds = static_cast<int>(v);
-    else if (flag == "--threads") o.threads = static_cast<int>(v);
-    else if (flag == "--envs") o.envs = static_cast<int>(v);
-    else if (flag == "--workers") o.workers = static_cast<int>(v);
+    if (flag == "--rate")
+      o.rate = v;
+    else if (flag == "--seconds")
+      o.seconds = static_cast<int>(v);
+    else if (flag == "--threads")
+      o.threads = static_cast<int>(v);
+    else if (flag == "--envs")
+      o.envs = static_cast<int>(v);
+    else if (flag == "--workers")
+      o.workers = static_cast<int>(v);
     else {
       std::cerr << "unknown flag " << flag << "\n";
       std::exit(2);
@@ -69,8 +74,9 @@ std::string seed(int envs) {
     out += "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n";
     for (int w = 0; w < 5; ++w) {
       const std::string name = "app" + std::to_string(w);
-      out += "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
-             "\nspec:\n  replicas: " + std::to_string(1 + w % 3) + "\n  selector:\n    matchLabels: {app: " + name +
+      out += "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
+             "\n  namespace: " + ns + "\nspec:\n  replicas: " + std::to_string(1 + w % 3) +
+             "\n  selector:\n    matchLabels: {app: " + name +
              "}\n  template:\n    metadata:\n      labels: {app: " + name +
              "}\n    spec:\n      containers: [{name: main, image: nginx}]\n";
     }
@@ -156,11 +162,12 @@ int main(int argc, char** argv) {
   ctx.web = &web;
   auto router = std::make_shared<http::router>();
   slack::add_slack_routes(*router, ctx);
-  http::server server(io, http::server_options{}, [router](http::request& req) -> net::awaitable<http::response> {
-    auto m = router->find(req.method, req.raw_path);
-    if (!m.handler) co_return http::response::text(m.status, "no\n");
-    co_return co_await (*m.handler)(req, m.params);
-  });
+  http::server server(io, http::server_options{},
+                      [router](http::request& req) -> net::awaitable<http::response> {
+                        auto m = router->find(req.method, req.raw_path);
+                        if (!m.handler) co_return http::response::text(m.status, "no\n");
+                        co_return co_await (*m.handler)(req, m.params);
+                      });
   server.start();
   std::thread io_thread([&] { io.run(); });
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/slack/commands";
@@ -177,7 +184,8 @@ int main(int argc, char** argv) {
     switch (j % 10) {
       case 0:
       case 5:
-        return {"stop/start", ((j / 10) / static_cast<std::size_t>(opt.envs)) % 2 == 0 ? "stop " + ns : "start " + ns,
+        return {"stop/start",
+                ((j / 10) / static_cast<std::size_t>(opt.envs)) % 2 == 0 ? "stop " + ns : "start " + ns,
                 "ing `"};
       case 1:
       case 3:
@@ -204,19 +212,20 @@ int main(int argc, char** argv) {
   for (int t = 0; t < opt.threads; ++t) {
     threads.emplace_back([&, t] {
       std::map<std::string, std::vector<double>> mine;
-      for (std::size_t j = static_cast<std::size_t>(t); j < total; j += static_cast<std::size_t>(opt.threads)) {
+      for (std::size_t j = static_cast<std::size_t>(t); j < total;
+           j += static_cast<std::size_t>(opt.threads)) {
         const auto scheduled = t0 + std::chrono::duration_cast<clock_type::duration>(
                                         std::chrono::duration<double>(static_cast<double>(j) / opt.rate));
         std::this_thread::sleep_until(scheduled);
         const auto k = request_for(j);
-        const std::string body = "team_id=T1&team_domain=bench&channel_id=C1&channel_name=bench&user_id=U" +
-                                 std::to_string(t) + "&user_name=bench" + std::to_string(t) +
-                                 "&command=%2Fdevenv&text=" + form_escape(k.text) +
-                                 "&api_app_id=A1&response_url=" + form_escape(slack.response_url(std::to_string(j))) +
-                                 "&trigger_id=1.2.3";
-        const auto ts = std::to_string(
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count());
+        const std::string body =
+            "team_id=T1&team_domain=bench&channel_id=C1&channel_name=bench&user_id=U" + std::to_string(t) +
+            "&user_name=bench" + std::to_string(t) + "&command=%2Fdevenv&text=" + form_escape(k.text) +
+            "&api_app_id=A1&response_url=" + form_escape(slack.response_url(std::to_string(j))) +
+            "&trigger_id=1.2.3";
+        const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
         http::client_request req;
         req.method = "POST";
         req.url = url;
@@ -230,8 +239,8 @@ int main(int argc, char** argv) {
         sent.fetch_add(1);
         if (!r || r->status != 200 || r->body.find(k.expect) == std::string::npos) {
           if (errors.fetch_add(1) < 5) {
-            std::cerr << "error on '" << k.text << "': " << (r ? std::to_string(r->status) + " " + r->body : r.error().message)
-                      << "\n";
+            std::cerr << "error on '" << k.text
+                      << "': " << (r ? std::to_string(r->status) + " " + r->body : r.error().message) << "\n";
           }
           continue;
         }
@@ -249,8 +258,9 @@ int main(int argc, char** argv) {
   const long rss_peak = kib("VmHWM");
 
   // Let the background work finish so its failures count too.
-  const double started = metrics.counter_value("devenv_slack_background_total", {{"task", "stop"}, {"result", "started"}}) +
-                         metrics.counter_value("devenv_slack_background_total", {{"task", "start"}, {"result", "started"}});
+  const double started =
+      metrics.counter_value("devenv_slack_background_total", {{"task", "stop"}, {"result", "started"}}) +
+      metrics.counter_value("devenv_slack_background_total", {{"task", "start"}, {"result", "started"}});
   const auto deadline = clock_type::now() + 120s;
   double done = 0;
   while (clock_type::now() < deadline) {
@@ -259,20 +269,22 @@ int main(int argc, char** argv) {
     if (done >= started) break;
     std::this_thread::sleep_for(50ms);  // polling a counter with a deadline
   }
-  const double post_errors = metrics.counter_value("devenv_slack_response_posts_total", {{"result", "error"}});
+  const double post_errors =
+      metrics.counter_value("devenv_slack_response_posts_total", {{"result", "error"}});
 
   std::cout << "| requests | kind | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---|---|---|---|---|\n";
   for (auto& [name, v] : latencies) {
-    std::cout << "| " << v.size() << " | " << name << " | " << percentile(v, 0.5) << " | " << percentile(v, 0.99)
-              << " | " << percentile(v, 0.999) << " | " << percentile(v, 1.0) << " |\n";
+    std::cout << "| " << v.size() << " | " << name << " | " << percentile(v, 0.5) << " | "
+              << percentile(v, 0.99) << " | " << percentile(v, 0.999) << " | " << percentile(v, 1.0)
+              << " |\n";
   }
-  std::cout << "| " << all.size() << " | **all** | " << percentile(all, 0.5) << " | " << percentile(all, 0.99) << " | "
-            << percentile(all, 0.999) << " | " << percentile(all, 1.0) << " |\n\n";
-  std::cout << "rate " << opt.rate << "/s for " << opt.seconds << " s (achieved " << static_cast<double>(sent) / elapsed
-            << "/s), " << opt.threads << " client threads, " << opt.workers << " workers, " << opt.envs
-            << " environments x 5 Deployments\n";
-  std::cout << "errors: " << errors << " answers, " << post_errors << " response_url posts; background actions "
-            << started << " started, " << done << " posted\n";
+  std::cout << "| " << all.size() << " | **all** | " << percentile(all, 0.5) << " | " << percentile(all, 0.99)
+            << " | " << percentile(all, 0.999) << " | " << percentile(all, 1.0) << " |\n\n";
+  std::cout << "rate " << opt.rate << "/s for " << opt.seconds << " s (achieved "
+            << static_cast<double>(sent) / elapsed << "/s), " << opt.threads << " client threads, "
+            << opt.workers << " workers, " << opt.envs << " environments x 5 Deployments\n";
+  std::cout << "errors: " << errors << " answers, " << post_errors
+            << " response_url posts; background actions " << started << " started, " << done << " posted\n";
   std::cout << "process RSS (server + load generator + fake Slack): idle " << rss_idle / 1024 << " MiB, peak "
             << rss_peak / 1024 << " MiB\n";
 
