@@ -1,12 +1,13 @@
 // kube-sim: a Kubernetes API simulator for tests, benchmarks and the demo. Wiring only: flags, the data
 // directory (CA, serving certificate, kubeconfig, ready file), the HTTP(S) server and signals.
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "http/certificate_authority.h"
 #include "http/server.h"
@@ -23,15 +24,39 @@ using nlohmann::json;
 
 // "1500ms", "2s", "1m", "250" (milliseconds).
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  static const std::regex pattern(R"(^(\d+)(ms|s|m|h)?$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, pattern)) return std::nullopt;
-  const long long n = std::stoll(m[1].str());
-  const std::string unit = m[2].str();
+  // No std::regex: GCC 12 reports false maybe-uninitialized warnings inside it under -O1 with sanitizers.
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const long long n = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
   if (unit == "s") return std::chrono::seconds(n);
   if (unit == "m") return std::chrono::minutes(n);
   if (unit == "h") return std::chrono::hours(n);
-  return std::chrono::milliseconds(n);
+  if (unit == "ms" || unit.empty()) return std::chrono::milliseconds(n);
+  return std::nullopt;
+}
+
+// "get=0.5:503" → verb, rate, code (500 when absent).
+std::optional<std::tuple<std::string, double, int>> parse_error_rate(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  const auto colon = spec.find(':', eq);
+  try {
+    std::size_t used = 0;
+    const std::string rate_text = spec.substr(eq + 1, colon == std::string::npos ? colon : colon - eq - 1);
+    const double rate = std::stod(rate_text, &used);
+    if (used != rate_text.size()) return std::nullopt;
+    int code = 500;
+    if (colon != std::string::npos) {
+      const std::string code_text = spec.substr(colon + 1);
+      code = std::stoi(code_text, &used);
+      if (used != code_text.size()) return std::nullopt;
+    }
+    return std::tuple{spec.substr(0, eq), rate, code};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::optional<std::string> read_file(const fs::path& path) {
@@ -129,13 +154,10 @@ int main(int argc, char** argv) {
     fault_config["dropWatches"] = {
         {"afterSeconds", std::chrono::duration_cast<std::chrono::seconds>(*after).count()}};
     json errors = json::object();
-    static const std::regex rate_pattern(R"(^([a-z*]+)=([0-9.]+)(:([0-9]+))?$)");
     for (const auto& spec : error_rates) {
-      std::smatch m;
-      if (!std::regex_match(spec, m, rate_pattern))
-        return fail("--error-rate: want VERB=RATE[:CODE], got " + spec);
-      errors[m[1].str()] = {{"rate", std::stod(m[2].str())},
-                            {"code", m[4].matched ? std::stoi(m[4].str()) : 500}};
+      const auto parsed = parse_error_rate(spec);
+      if (!parsed) return fail("--error-rate: want VERB=RATE[:CODE], got " + spec);
+      errors[std::get<0>(*parsed)] = {{"rate", std::get<1>(*parsed)}, {"code", std::get<2>(*parsed)}};
     }
     fault_config["errors"] = errors;
     json conflict_list = json::array();
