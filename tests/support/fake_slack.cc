@@ -6,8 +6,16 @@ fake_slack::fake_slack(std::string bot_token) : bot_token_(std::move(bot_token))
   http::server_options options;
   options.address = "127.0.0.1";
   options.port = 0;
-  server_ = std::make_unique<http::server>(
-      io_, options, [this](http::request& req) -> net::awaitable<http::response> { co_return handle(req); });
+  server_ = std::make_unique<http::server>(io_, options,
+                                           [this](http::request& req) -> net::awaitable<http::response> {
+                                             const auto delay = take_delay();
+                                             if (delay.count() > 0) {
+                                               auto executor = co_await net::this_coro::executor;
+                                               net::steady_timer timer(executor, delay);
+                                               co_await timer.async_wait(net::use_awaitable);
+                                             }
+                                             co_return handle(req);
+                                           });
   server_->start();
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -35,6 +43,19 @@ void fake_slack::rate_limit_next(int count, int retry_after_seconds) {
 void fake_slack::fail_next(int count, unsigned status) {
   std::lock_guard lock(mutex_);
   for (int i = 0; i < count; ++i) faults_.push_back({status, -1});
+}
+
+void fake_slack::delay_next(int count, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < count; ++i) delays_.push_back(delay);
+}
+
+std::chrono::milliseconds fake_slack::take_delay() {
+  std::lock_guard lock(mutex_);
+  if (delays_.empty()) return std::chrono::milliseconds(0);
+  const auto d = delays_.front();
+  delays_.erase(delays_.begin());
+  return d;
 }
 
 void fake_slack::set_usergroup(const std::string& group_id, std::vector<std::string> members) {

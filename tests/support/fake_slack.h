@@ -45,6 +45,8 @@ class fake_slack {
   // The next `count` requests (any path) answer 429 with `retry_after` seconds, or `status` (5xx).
   void rate_limit_next(int count, int retry_after_seconds);
   void fail_next(int count, unsigned status);
+  // The next `count` requests are answered only after `delay` (a slow Slack).
+  void delay_next(int count, std::chrono::milliseconds delay);
   // Members returned by usergroups.users.list for a group id.
   void set_usergroup(const std::string& group_id, std::vector<std::string> members);
 
@@ -56,6 +58,7 @@ class fake_slack {
 
  private:
   http::response handle(http::request& req);
+  std::chrono::milliseconds take_delay();
 
   std::string bot_token_;
   net::io_context io_{1};
@@ -69,6 +72,7 @@ class fake_slack {
     int retry_after;
   };
   std::vector<fault> faults_;  // consumed front first
+  std::vector<std::chrono::milliseconds> delays_;
   std::map<std::string, std::vector<std::string>> usergroups_;
   std::uint64_t next_ts_ = 1;
 };

@@ -159,6 +159,8 @@ net::awaitable<http::response> fast_read(const slack_context& ctx, const std::st
   co_return reply(render_pending_read(what));
 }
 
+constexpr std::chrono::milliseconds group_lookup_budget{1000};
+
 // Who may: resolves the user's groups (only when a rule names one) and asks the pure policy.
 net::awaitable<access_decision> decide(const slack_context& ctx, const slash_command& slash,
                                        const std::string& action, const std::string& environment) {
@@ -166,10 +168,22 @@ net::awaitable<access_decision> decide(const slack_context& ctx, const slash_com
   const auto& policy = ctx.settings->access;
   const auto candidates = policy.referenced_groups();
   if (!candidates.empty() && ctx.groups != nullptr) {
-    auto found =
-        co_await offload(*ctx.workers, [&] { return ctx.groups->groups_of(who.user_id, candidates); });
-    for (const auto& e : found.errors) spdlog::warn("slack: user group lookup: {}", e.message);
-    who.groups = std::move(found.groups);
+    // A cold cache means Slack calls; a slow Slack must not push the answer past Slack's 3 s. Past the
+    // budget the lookup finishes in the background (filling the cache) and this request is decided without
+    // group rules — fail closed, and said in the log.
+    auto* groups = ctx.groups;
+    const std::function<usergroup_directory::lookup()> lookup = [groups, user = who.user_id, candidates] {
+      return groups->groups_of(user, candidates);
+    };
+    const std::function<void(usergroup_directory::lookup)> late = [](const usergroup_directory::lookup&) {};
+    auto found = co_await within(*ctx.workers, group_lookup_budget, lookup, late);
+    if (!found) {
+      spdlog::warn("slack: user group lookup for {} took over {} ms; group rules not applied", who.user_id,
+                   group_lookup_budget.count());
+    } else {
+      for (const auto& e : found->errors) spdlog::warn("slack: user group lookup: {}", e.message);
+      who.groups = std::move(found->groups);
+    }
   }
   auto d = policy.decide(who, action, environment, ctx.environments->protection());
   if (!d.allowed) {

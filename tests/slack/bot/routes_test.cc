@@ -424,6 +424,22 @@ TEST_F(SlackRoutesTest, AccessRulesDecideAndDenialsAreExplained) {
             "Bearer xoxb-test-token");
 }
 
+TEST_F(SlackRoutesTest, ASlowUserGroupLookupFailsClosedWithinSlacksWindow) {
+  start();
+  slack_.delay_next(1, 2500ms);  // usergroups.users.list answers after Slack's 3 s would be nearly gone
+  const auto before = std::chrono::steady_clock::now();
+  auto first = command("stop dev2", "U_OPS", "g1");
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s) << "the answer must not wait for the lookup";
+  EXPECT_NE(first.text().find("You may not *stop*"), std::string::npos) << first.text();
+  EXPECT_EQ(replicas("dev2", "deployment/web"), 2);
+
+  // Slack answers promptly again: the same person is now allowed, and the change happens.
+  auto again = command("stop dev2", "U_OPS", "g2");
+  EXPECT_EQ(again.j["text"], "Stopping `dev2`…") << again.text();
+  ASSERT_TRUE(slack_.wait_for("/response/g2", 1));
+  EXPECT_EQ(replicas("dev2", "deployment/web"), 0);
+}
+
 TEST_F(SlackRoutesTest, HelpNearMissesAndFeaturesNotYetEnabled) {
   start();
   const struct {
