@@ -75,7 +75,7 @@ def main():
         idle_rss = rss_kib(scaler.pid, "VmRSS")
 
         # kube-sim's request log tells how many calls devenv-scaler made.
-        admin = [l.split(":", 1)[1].strip() for l in open(work / "sim/kubeconfig") if "token:" in l][0]
+        admin = (work / "sim/token").read_text().strip()
         ctx = ssl.create_default_context(cafile=str(work / "sim/ca.crt"))
         def sim_state():
             req = urllib.request.Request(f"https://127.0.0.1:{sim_port}/_sim/state",
