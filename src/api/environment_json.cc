@@ -70,4 +70,16 @@ nlohmann::json to_json(const env::operation_report& r) {
   return out;
 }
 
+nlohmann::json to_json(const schedule::shutdown_info& info) {
+  auto when = [](const auto& t) { return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr); };
+  return {{"time", when(info.at)},
+          {"local", info.local},
+          {"relative", info.relative},
+          {"description", info.description},
+          {"suspended", info.suspended},
+          {"prolongedUntil", when(info.prolonged_until)},
+          {"prolongedBy",
+           info.prolonged_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.prolonged_by)}};
+}
+
 }  // namespace devenv::api

@@ -6,11 +6,14 @@
 #include <vector>
 
 #include "env/environment_service.h"
+#include "schedule/cronjob_manager.h"
 
 namespace devenv::api {
 
 nlohmann::json to_json(const env::environment_status& status);
 nlohmann::json to_json(const env::environment_summary& summary);
 nlohmann::json to_json(const env::operation_report& report);
+// NextShutdown: {time, local, relative, description, suspended, prolongedUntil, prolongedBy}.
+nlohmann::json to_json(const schedule::shutdown_info& info);
 
 }  // namespace devenv::api
