@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   std::string latency = "0ms", jitter = "0ms", drop_after = "0s";
   std::vector<std::string> error_rates, conflicts;
   std::uint64_t fault_seed = 1;
+  std::vector<std::string> service_endpoints;
 
   app.add_option("--listen", listen, "address:port to listen on (port 0 picks a free one)");
   app.add_flag("--tls,!--no-tls", tls, "serve HTTPS (default)");
@@ -125,6 +126,9 @@ int main(int argc, char** argv) {
   app.add_option("--conflict", conflicts, "fault: PATH_GLOB=N, the next N writes to matching paths get 409");
   app.add_option("--drop-watches-after", drop_after, "fault: end every watch this long after it opened");
   app.add_option("--fault-seed", fault_seed, "seed for the fault randomness (reproducible runs)");
+  app.add_option("--service-endpoint", service_endpoints,
+                 "NS/NAME=HOST:PORT: where the webhook Service NS/NAME really listens (repeatable); the "
+                 "certificate is still verified for NAME.NS.svc");
   CLI11_PARSE(app, argc, argv);
   if (plain_http) tls = false;
 
@@ -218,6 +222,14 @@ int main(int argc, char** argv) {
   options.store.workload_ready_delay = *delay;
   options.fault_seed = fault_seed;
   options.verbose = verbose;
+  for (const auto& spec : service_endpoints) {
+    const auto eq = spec.find('=');
+    const auto slash = spec.find('/');
+    if (eq == std::string::npos || slash == std::string::npos || slash == 0 || slash + 1 >= eq ||
+        spec.find(':', eq) == std::string::npos)
+      return fail("--service-endpoint: want NS/NAME=HOST:PORT, got " + spec);
+    options.webhooks.service_endpoints[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
   if (!tls && !http_require_token) {
     // kubectl only sends credentials over TLS; over plain HTTP an unauthenticated request acts as the admin.
     options.anonymous_user =

@@ -7,6 +7,7 @@
 #include "core/rfc3339.h"
 #include "server/api_path.h"
 #include "server/discovery.h"
+#include "server/protobuf_body.h"
 #include "server/table.h"
 
 // GCC 12 with optimisation reports Asio's coroutine frames (allocated and freed by awaitable_frame_base's own
@@ -51,9 +52,11 @@ std::string resource_group(const resource_kind& kind) {
   return kind.group.empty() ? kind.resource : kind.resource + "." + kind.group;
 }
 
-// The body of a create/replace: JSON only (kubectl and client-go send JSON; YAML is for apply patches).
+// The body of a create/replace: JSON (client-go's default; YAML is for apply patches), or a protobuf v1
+// Namespace (kubectl create namespace), which is turned into the same JSON.
 result<json> parse_object_body(const http::request& request) {
   const std::string_view type = request.header("content-type");
+  if (is_protobuf_content_type(type)) return decode_protobuf_object(request.body);
   if (!type.empty() && type.find("application/json") == std::string_view::npos &&
       type.find("*/*") == std::string_view::npos)
     return tl::unexpected(api_error::unsupported_media_type(type));
@@ -101,6 +104,19 @@ std::string bearer_token(std::string_view authorization) {
   return std::string(token);
 }
 
+// Warnings travel as RFC 7234 warning headers with code 299 and agent "-", as the apiserver sends them and
+// kubectl prints them ("Warning: text").
+void add_warnings(http::response& response, const std::vector<std::string>& warnings) {
+  for (const auto& text : warnings) {
+    std::string quoted;
+    for (const char c : text) {
+      if (c == '"' || c == '\\') quoted.push_back('\\');
+      quoted.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    }
+    response.header("Warning", "299 - \"" + quoted + "\"");
+  }
+}
+
 }  // namespace
 
 // A request's Kubernetes coordinates once the path has been parsed and the kind looked up.
@@ -140,6 +156,7 @@ api_server::api_server(net::io_context& io, api_server_options options, clock_fn
       store_(options.store, clock_),
       faults_(options.fault_seed),
       log_(options.request_log_capacity),
+      webhooks_(store_, options.webhooks),
       advance_timer_(io),
       alive_(std::make_shared<bool>(true)) {
   // The namespaces every cluster starts with.
@@ -429,6 +446,12 @@ net::awaitable<http::response> api_server::serve_resource(http::request& request
       if (!object) co_return status_response(object.error());
       co_return http::response::json(200, object->dump());
     }
+    if (p.is_collection() && negotiate_form(request.header("accept")) == response_form::object) {
+      // Plain LISTs are joined from the stored JSON text without building a tree per object.
+      auto text = store_.list_serialized(*kind, p.ns, options);
+      if (!text) co_return status_response(text.error());
+      co_return http::response::json(200, std::move(*text));
+    }
     auto body = p.is_collection() ? store_.list(*kind, p.ns, options) : store_.get(*kind, p.ns, p.name);
     if (!body) co_return status_response(body.error());
     co_return render(200, r, request, *body);
@@ -440,11 +463,15 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
                                                        const user_info& user, bool dry_run) {
   const resource_kind& kind = *r.kind;
   const api_path& p = r.path;
-  const bool admitted_kind =
-      namespace_admission_ && kind.group.empty() && kind.resource == "namespaces" && p.subresource.empty();
+  // Without any hook or configuration a namespace write takes the direct path (a patch stays a patch).
+  const bool admitted_kind = kind.group.empty() && kind.resource == "namespaces" && p.subresource.empty() &&
+                             (namespace_admission_ || webhooks_.any_configured());
+  const std::string field_manager(request.query_param("fieldManager"));
+  std::vector<std::string> warnings;  // from admission webhooks, sent back whatever the outcome
   auto respond = [&](unsigned code, const result<json>& outcome) {
-    if (!outcome) return status_response(outcome.error());
-    return render(code, r, request, *outcome);
+    auto response = outcome ? render(code, r, request, *outcome) : status_response(outcome.error());
+    add_warnings(response, warnings);
+    return response;
   };
 
   if (request.method == "POST") {
@@ -470,10 +497,15 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
       meta["namespace"] = p.ns;
     }
     if (admitted_kind) {
-      auto admitted = co_await admit(
-          {"CREATE", &kind, object["metadata"].value("name", ""), object, nullptr, dry_run, user});
-      if (!admitted) co_return status_response(admitted.error());
-      object = std::move(*admitted);
+      // A named value, not a temporary: GCC 12 destroys temporaries of a co_await expression twice when the
+      // coroutine really suspends (as it does while a webhook is called).
+      const admission_attributes attributes{"CREATE", &kind,        object["metadata"].value("name", ""),
+                                            object,   nullptr,      dry_run,
+                                            user,     field_manager};
+      auto admitted = co_await admit(attributes);
+      warnings = std::move(admitted.warnings);
+      if (!admitted.object) co_return respond(0, admitted.object);
+      object = std::move(*admitted.object);
     }
     co_return respond(201, store_.create(kind, p.ns, std::move(object), dry_run));
   }
@@ -515,9 +547,12 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
     if (admitted_kind) {
       auto old = store_.get(kind, p.ns, p.name);
       if (!old) co_return status_response(old.error());
-      auto admitted = co_await admit({"UPDATE", &kind, p.name, object, *old, dry_run, user});
-      if (!admitted) co_return status_response(admitted.error());
-      object = std::move(*admitted);
+      const admission_attributes attributes{"UPDATE", &kind,   p.name, object,
+                                            *old,     dry_run, user,   field_manager};
+      auto admitted = co_await admit(attributes);
+      warnings = std::move(admitted.warnings);
+      if (!admitted.object) co_return respond(0, admitted.object);
+      object = std::move(*admitted.object);
     }
     co_return respond(200, store_.replace(kind, p.ns, p.name, std::move(object), dry_run));
   }
@@ -535,9 +570,12 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
       if (!old) co_return status_response(old.error());
       auto candidate = store_.patch(kind, p.ns, p.name, *type, request.body, true);
       if (!candidate) co_return status_response(candidate.error());
-      auto admitted = co_await admit({"UPDATE", &kind, p.name, *candidate, *old, dry_run, user});
-      if (!admitted) co_return status_response(admitted.error());
-      co_return respond(200, store_.replace(kind, p.ns, p.name, std::move(*admitted), dry_run));
+      const admission_attributes attributes{"UPDATE", &kind,   p.name, *candidate,
+                                            *old,     dry_run, user,   field_manager};
+      auto admitted = co_await admit(attributes);
+      warnings = std::move(admitted.warnings);
+      if (!admitted.object) co_return respond(0, admitted.object);
+      co_return respond(200, store_.replace(kind, p.ns, p.name, std::move(*admitted.object), dry_run));
     }
     co_return respond(200, store_.patch(kind, p.ns, p.name, *type, request.body, dry_run));
   }
@@ -563,9 +601,9 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
       api_error::method_not_allowed("the server does not allow this method on the requested resource"));
 }
 
-net::awaitable<result<json>> api_server::admit(const admission_attributes& attributes) {
-  if (!namespace_admission_) co_return attributes.object;
-  co_return co_await namespace_admission_(attributes);
+net::awaitable<admission_outcome> api_server::admit(const admission_attributes& attributes) {
+  if (namespace_admission_) co_return co_await namespace_admission_(attributes);
+  co_return co_await webhooks_.admit(attributes);
 }
 
 http::response api_server::serve_token_request(http::request& request, const route& r) {
@@ -767,6 +805,13 @@ http::response api_server::serve_control(http::request& request, const user_info
     return ok({{"token", token},
                {"user", "system:serviceaccount:" + ns + ":" + name},
                {"expirationTimestamp", devenv::format_rfc3339(expires)}});
+  } else if (path == "/_sim/webhooks" && request.method == "GET") {
+    auto since = parse_int_param(request, "since");
+    if (!since) return status_response(since.error());
+    return ok(webhooks_.calls(static_cast<std::uint64_t>(*since)));
+  } else if (path == "/_sim/webhooks" && request.method == "DELETE") {
+    webhooks_.clear_calls();
+    return ok(webhooks_.calls());
   } else if (path == "/_sim/state" && request.method == "GET") {
     return ok({{"resourceVersion", store_.current_resource_version()},
                {"objects", store_.object_count()},

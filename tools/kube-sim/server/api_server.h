@@ -1,9 +1,10 @@
 // kube-sim's API server: the Kubernetes REST protocol over devenv::http — authentication by bearer token,
 // discovery and OpenAPI, routing of /api and /apis paths to the object store (get, list, watch, create,
 // update, patch, delete, deletecollection, subresources), Tables for kubectl, TokenReview and TokenRequest,
-// fault injection, the request log, the /_sim control endpoint, and the timer that advances simulated
-// workload status. Everything runs on the io_context it is given, which must be run by one thread: the
-// store is not thread-safe and is only touched from handlers and timers on that context.
+// fault injection, the request log, admission webhooks for namespace writes, protobuf namespace bodies, the
+// /_sim control endpoint, and the timer that advances simulated workload status. Everything runs on the
+// io_context it is given, which must be run by one thread: the store is not thread-safe and is only touched
+// from handlers and timers on that context.
 #pragma once
 
 #include <algorithm>
@@ -18,9 +19,11 @@
 #include "core/net.h"
 #include "http/message.h"
 #include "model/store.h"
+#include "server/admission_hook.h"
 #include "server/authenticator.h"
 #include "server/fault_injector.h"
 #include "server/request_log.h"
+#include "server/webhook_dispatcher.h"
 
 namespace kubesim {
 
@@ -37,20 +40,8 @@ struct api_server_options {
   // credentials over plain HTTP, so `kube-sim --http` sets this to the admin (like the old insecure port);
   // a wrong token is still refused.
   std::optional<user_info> anonymous_user;
+  webhook_dispatcher_options webhooks;  // admission webhooks: service endpoints, call record size
 };
-
-// What an admission hook sees: a namespace about to be created or updated.
-struct admission_attributes {
-  std::string operation;  // CREATE or UPDATE
-  const resource_kind* kind = nullptr;
-  std::string name;
-  json object;      // the object as it would be stored
-  json old_object;  // UPDATE only
-  bool dry_run = false;
-  user_info user;
-};
-// Returns the object to store (possibly mutated) or an error to refuse the request with.
-using admission_hook = std::function<net::awaitable<result<json>>(const admission_attributes&)>;
 
 class api_server {
  public:
@@ -70,12 +61,14 @@ class api_server {
   authenticator& tokens() { return authenticator_; }
   fault_injector& faults() { return faults_; }
   request_log& requests() { return log_; }
+  webhook_dispatcher& webhooks() { return webhooks_; }
   std::size_t open_watches() const {
     return static_cast<std::size_t>(std::count_if(watches_.begin(), watches_.end(),
                                                   [](const auto& entry) { return !entry.second.expired(); }));
   }
 
-  // The seam for admission webhooks: called before a namespace is created or updated (also by patch).
+  // Namespace writes (create, replace, patch) go through admission: by default the webhook dispatcher
+  // (registered Mutating/ValidatingWebhookConfigurations); a hook set here replaces it (tests).
   void set_namespace_admission(admission_hook hook) { namespace_admission_ = std::move(hook); }
 
   // Ends every open watch now (as the /_sim control endpoint's "drop watches").
@@ -99,7 +92,7 @@ class api_server {
   net::awaitable<void> advance_loop();
   devenv::http::response render(unsigned status, const route& r, const devenv::http::request& request,
                                 const json& body) const;
-  net::awaitable<result<json>> admit(const admission_attributes& attributes);
+  net::awaitable<admission_outcome> admit(const admission_attributes& attributes);
 
   net::io_context& io_;
   api_server_options options_;
@@ -109,6 +102,7 @@ class api_server {
   fault_injector faults_;
   request_log log_;
   admission_hook namespace_admission_;
+  webhook_dispatcher webhooks_;
   std::map<std::uint64_t, std::weak_ptr<watch_session>> watches_;
   std::uint64_t next_watch_id_ = 0;
   net::steady_timer advance_timer_;
