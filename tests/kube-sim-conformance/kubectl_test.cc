@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -19,6 +20,7 @@
 
 #include "http/certificate_authority.h"
 #include "http/curl_client.h"
+#include "http/server.h"
 
 namespace {
 
@@ -514,6 +516,244 @@ TEST_F(KubectlTest, VerifiesHttpsWithTheGeneratedCa) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("certificate signed by unknown authority"), std::string::npos) << r.err;
   EXPECT_EQ(sim().kubectl({"get", "namespaces"}).code, 0);
+}
+
+TEST_F(KubectlTest, CreatesANamespaceFromProtobuf) {
+  // kubectl 1.32 sends `create namespace` as application/vnd.kubernetes.protobuf and accepts a JSON answer.
+  const std::string name = ns_ + "-pb";
+  const auto created = sim().kubectl({"create", "namespace", name});
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_NE(created.out.find("namespace/" + name + " created"), std::string::npos) << created.out;
+  EXPECT_EQ(sim().jsonpath({"namespace", name}, "{.status.phase}"), "Active");
+  const auto again = sim().kubectl({"create", "namespace", name});
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  // Other kinds kubectl sends as protobuf are still refused (415), and kubectl says so.
+  const auto deployment = sim().kubectl({"create", "deployment", "pb", "-n", name, "--image=nginx"});
+  EXPECT_NE(deployment.code, 0);
+}
+
+// A webhook server over TLS in this process (its own CA, passed to kube-sim as caBundle): a mutating webhook
+// that labels new namespaces scheduler=enabled and marks disabled ones, a validating one that warns about
+// unknown scheduler values. Records every AdmissionReview it gets.
+class webhook_server {
+ public:
+  explicit webhook_server(const fs::path& dir) {
+    const auto now = system_clock::now();
+    auto ca = devenv::http::certificate_authority::create("webhook-ca", now);
+    EXPECT_TRUE(ca);
+    ca_pem_ = ca->certificate_pem();
+    auto leaf = ca->issue({"webhook", {"localhost"}, {"127.0.0.1"}, hours(1)}, now);
+    EXPECT_TRUE(leaf);
+    EXPECT_TRUE(devenv::http::certificate_authority::write_files(*leaf, dir / "hook.crt", dir / "hook.key"));
+    auto tls = devenv::http::tls_context::from_files(dir / "hook.crt", dir / "hook.key");
+    EXPECT_TRUE(tls);
+    devenv::http::server_options options;
+    options.tls = *tls;
+    server_ = std::make_unique<devenv::http::server>(
+        io_, options, [this](devenv::http::request& request) { return serve(request); });
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~webhook_server() {
+    boost::asio::post(io_, [this] { server_->stop(milliseconds(200)); });
+    thread_.join();
+  }
+  webhook_server(const webhook_server&) = delete;
+  webhook_server& operator=(const webhook_server&) = delete;
+
+  std::string url(const std::string& path) const {
+    return "https://127.0.0.1:" + std::to_string(server_->port()) + path;
+  }
+  const std::string& ca_pem() const { return ca_pem_; }
+  std::vector<json> reviews() {
+    std::lock_guard lock(mutex_);
+    return reviews_;
+  }
+
+ private:
+  boost::asio::awaitable<devenv::http::response> serve(devenv::http::request& request) {
+    const json review = json::parse(request.body, nullptr, false);
+    {
+      std::lock_guard lock(mutex_);
+      reviews_.push_back(review);
+    }
+    const json& req = review["request"];
+    const json labels = req["object"]["metadata"].value("labels", json::object());
+    json response = {{"uid", req["uid"]}, {"allowed", true}};
+    json patch = json::array();
+    if (request.path == "/mutate") {
+      if (!req["object"]["metadata"].contains("labels"))
+        patch.push_back({{"op", "add"}, {"path", "/metadata/labels"}, {"value", json::object()}});
+      if (!labels.contains("scheduler"))
+        patch.push_back({{"op", "add"}, {"path", "/metadata/labels/scheduler"}, {"value", "enabled"}});
+      const bool disabled = labels.value("scheduler", "") == "disabled";
+      patch.push_back({{"op", "add"},
+                       {"path", "/metadata/labels/devenv-scaler~1cronjob"},
+                       {"value", disabled ? "suspended" : "active"}});
+    } else {
+      const std::string value = labels.value("scheduler", "enabled");
+      if (value != "enabled" && value != "disabled")
+        response["warnings"] = {"scheduler label \"" + value + "\" is treated as disabled"};
+    }
+    if (!patch.empty()) {
+      response["patchType"] = "JSONPatch";
+      response["patch"] = base64(patch.dump());
+    }
+    co_return devenv::http::response::json(
+        200, json{{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"}, {"response", response}}
+                 .dump());
+  }
+
+  static std::string base64(const std::string& in) {
+    static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    unsigned buffer = 0;
+    int bits = 0;
+    for (const unsigned char c : in) {
+      buffer = (buffer << 8) | c;
+      bits += 8;
+      while (bits >= 6) {
+        bits -= 6;
+        out.push_back(table[(buffer >> bits) & 0x3f]);
+      }
+    }
+    if (bits > 0) out.push_back(table[(buffer << (6 - bits)) & 0x3f]);
+    while (out.size() % 4 != 0) out.push_back('=');
+    return out;
+  }
+
+  boost::asio::io_context io_{1};
+  std::unique_ptr<devenv::http::server> server_;
+  std::thread thread_;
+  std::string ca_pem_;
+  std::mutex mutex_;
+  std::vector<json> reviews_;
+};
+
+// The two configurations, one JSON document each (kubectl reads a file starting with '{' as one JSON object).
+std::vector<json> webhook_configurations(const webhook_server& hook, const std::string& down_url) {
+  std::string bundle;
+  {
+    // caBundle is base64 of the PEM; kubectl apply -f takes YAML, which takes JSON.
+    const std::string& pem = hook.ca_pem();
+    static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned buffer = 0;
+    int bits = 0;
+    for (const unsigned char c : pem) {
+      buffer = (buffer << 8) | c;
+      bits += 8;
+      while (bits >= 6) {
+        bits -= 6;
+        bundle.push_back(table[(buffer >> bits) & 0x3f]);
+      }
+    }
+    if (bits > 0) bundle.push_back(table[(buffer << (6 - bits)) & 0x3f]);
+    while (bundle.size() % 4 != 0) bundle.push_back('=');
+  }
+  const json rules = json::array({{{"operations", {"CREATE", "UPDATE"}},
+                                   {"apiGroups", {""}},
+                                   {"apiVersions", {"v1"}},
+                                   {"resources", {"namespaces"}}}});
+  const json skip_protected = {{"matchExpressions",
+                                {{{"key", "kubernetes.io/metadata.name"},
+                                  {"operator", "NotIn"},
+                                  {"values", {"default", "kube-system"}}}}}};
+  auto entry = [&](const std::string& name, const std::string& url, const std::string& policy) {
+    return json{{"name", name},
+                {"admissionReviewVersions", {"v1"}},
+                {"sideEffects", "NoneOnDryRun"},
+                {"failurePolicy", policy},
+                {"timeoutSeconds", 5},
+                {"namespaceSelector", skip_protected},
+                {"clientConfig", {{"url", url}, {"caBundle", bundle}}},
+                {"rules", rules}};
+  };
+  const json mutating = {{"apiVersion", "admissionregistration.k8s.io/v1"},
+                         {"kind", "MutatingWebhookConfiguration"},
+                         {"metadata", {{"name", "devenv-scaler"}}},
+                         {"webhooks", {entry("namespaces.devenv-scaler.io", hook.url("/mutate"), "Fail")}}};
+  const json validating = {{"apiVersion", "admissionregistration.k8s.io/v1"},
+                           {"kind", "ValidatingWebhookConfiguration"},
+                           {"metadata", {{"name", "devenv-scaler"}}},
+                           {"webhooks",
+                            {entry("labels.devenv-scaler.io", hook.url("/validate"), "Fail"),
+                             entry("down.devenv-scaler.io", down_url, "Ignore")}}};
+  return {mutating, validating};
+}
+
+TEST(KubectlWebhooks, NamespaceAdmissionLikeKubeApiserver) {
+  kube_sim sim;
+  ASSERT_TRUE(sim.ready()) << sim.log();
+  const fs::path dir = sim.data().parent_path();
+  webhook_server hook(dir);
+  // A webhook that is down: a port nobody listens on (failurePolicy Ignore → requests still succeed).
+  std::string down_url;
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    down_url = "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/down";
+  }
+  const auto configurations = webhook_configurations(hook, down_url);
+  const auto applied =
+      sim.kubectl({"apply", "-f", sim.write("mutating.json", configurations[0].dump()).string(), "-f",
+                   sim.write("validating.json", configurations[1].dump()).string()});
+  ASSERT_EQ(applied.code, 0) << applied.err;
+
+  // create namespace (protobuf) → mutated: label added, "CronJob active".
+  const auto created = sim.kubectl({"create", "namespace", "dev9"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_EQ(sim.jsonpath({"namespace", "dev9"}, "{.metadata.labels.scheduler}"), "enabled");
+  EXPECT_EQ(sim.jsonpath({"namespace", "dev9"}, "{.metadata.labels.devenv-scaler/cronjob}"), "active");
+
+  // label → UPDATE reaches the webhook with the new labels; its patch is applied.
+  const auto labelled = sim.kubectl({"label", "ns", "dev9", "scheduler=disabled", "--overwrite"});
+  ASSERT_EQ(labelled.code, 0) << labelled.err;
+  EXPECT_EQ(sim.jsonpath({"namespace", "dev9"}, "{.metadata.labels.devenv-scaler/cronjob}"), "suspended");
+
+  // A webhook warning is printed by kubectl.
+  const auto warned = sim.kubectl({"label", "ns", "dev9", "scheduler=maybe", "--overwrite"});
+  ASSERT_EQ(warned.code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("Warning: scheduler label \"maybe\" is treated as disabled"), std::string::npos)
+      << warned.err;
+
+  // --dry-run=server reaches the webhook with dryRun=true and creates nothing.
+  const auto before = hook.reviews().size();
+  const auto dry = sim.kubectl({"create", "namespace", "dev10", "--dry-run=server", "-o", "json"});
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_EQ(json::parse(dry.out, nullptr, false)["metadata"]["labels"]["scheduler"], "enabled") << dry.out;
+  const auto seen = hook.reviews();
+  ASSERT_GT(seen.size(), before);
+  for (auto i = before; i < seen.size(); ++i) EXPECT_EQ(seen[i]["request"]["dryRun"], true);
+  EXPECT_NE(sim.kubectl({"get", "namespace", "dev10"}).code, 0);
+
+  // Every write also tried the webhook that is down; Ignore let each through. /_sim/webhooks shows it.
+  devenv::http::curl_client client;
+  devenv::http::client_request request;
+  request.url = "https://127.0.0.1:" + std::to_string(sim.port()) + "/_sim/webhooks";
+  {
+    std::string token = read_text(sim.data() / "token");
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    request.headers = {{"Authorization", "Bearer " + token}};
+  }
+  request.tls.ca_file = (sim.data() / "ca.crt").string();
+  const auto calls = client.perform(request);
+  ASSERT_TRUE(calls) << calls.error().message;
+  ASSERT_EQ(calls->status, 200) << calls->body;
+  int down_ignored = 0, dry_runs = 0;
+  const json recorded = json::parse(calls->body);
+  for (const auto& call : recorded["items"]) {
+    if (call["webhook"] == "down.devenv-scaler.io" && call["outcome"] == "failed" && call["ignored"] == true)
+      ++down_ignored;
+    if (call["dryRun"] == true) ++dry_runs;
+  }
+  EXPECT_EQ(down_ignored, 4);  // create, two labels, the dry run
+  EXPECT_EQ(dry_runs, 3);      // mutating, validating, down
+
+  // Protected namespaces are skipped by the namespaceSelector.
+  const auto reviews_before = hook.reviews().size();
+  ASSERT_EQ(sim.kubectl({"label", "ns", "default", "x=y"}).code, 0);
+  EXPECT_EQ(hook.reviews().size(), reviews_before);
 }
 
 TEST(KubeSimProcess, PlainHttpWithTokenFileAndSeeds) {

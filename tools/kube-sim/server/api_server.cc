@@ -117,6 +117,15 @@ void add_warnings(http::response& response, const std::vector<std::string>& warn
   }
 }
 
+// kube-apiserver labels every namespace with its own name (so namespaceSelectors can pick namespaces by
+// name) before admission; the label cannot be changed or removed.
+void label_namespace_name(json& object, std::string_view name) {
+  if (name.empty()) return;
+  json& meta = object["metadata"];
+  if (!meta.contains("labels") || !meta["labels"].is_object()) meta["labels"] = json::object();
+  meta["labels"]["kubernetes.io/metadata.name"] = name;
+}
+
 }  // namespace
 
 // A request's Kubernetes coordinates once the path has been parsed and the kind looked up.
@@ -162,9 +171,9 @@ api_server::api_server(net::io_context& io, api_server_options options, clock_fn
   // The namespaces every cluster starts with.
   if (const resource_kind* ns_kind = find_kind("", "v1", "namespaces")) {
     for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-      (void)store_.create(*ns_kind, "",
-                          json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}},
-                          false);
+      json object = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+      label_namespace_name(object, name);
+      (void)store_.create(*ns_kind, "", std::move(object), false);
     }
   }
 }
@@ -464,8 +473,8 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
   const resource_kind& kind = *r.kind;
   const api_path& p = r.path;
   // Without any hook or configuration a namespace write takes the direct path (a patch stays a patch).
-  const bool admitted_kind = kind.group.empty() && kind.resource == "namespaces" && p.subresource.empty() &&
-                             (namespace_admission_ || webhooks_.any_configured());
+  const bool is_namespace = kind.group.empty() && kind.resource == "namespaces" && p.subresource.empty();
+  const bool admitted_kind = is_namespace && (namespace_admission_ || webhooks_.any_configured());
   const std::string field_manager(request.query_param("fieldManager"));
   std::vector<std::string> warnings;  // from admission webhooks, sent back whatever the outcome
   auto respond = [&](unsigned code, const result<json>& outcome) {
@@ -496,6 +505,7 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
             "the namespace of the provided object does not match the namespace sent on the request"));
       meta["namespace"] = p.ns;
     }
+    if (is_namespace) label_namespace_name(object, object["metadata"].value("name", ""));
     if (admitted_kind) {
       // A named value, not a temporary: GCC 12 destroys temporaries of a co_await expression twice when the
       // coroutine really suspends (as it does while a webhook is called).
@@ -544,6 +554,7 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
     if (!body_name.empty() && body_name != p.name)
       co_return status_response(api_error::bad_request(
           "the name of the object (" + body_name + ") does not match the name on the URL (" + p.name + ")"));
+    if (is_namespace) label_namespace_name(object, p.name);
     if (admitted_kind) {
       auto old = store_.get(kind, p.ns, p.name);
       if (!old) co_return status_response(old.error());
@@ -570,6 +581,7 @@ net::awaitable<http::response> api_server::serve_write(http::request& request, c
       if (!old) co_return status_response(old.error());
       auto candidate = store_.patch(kind, p.ns, p.name, *type, request.body, true);
       if (!candidate) co_return status_response(candidate.error());
+      label_namespace_name(*candidate, p.name);
       const admission_attributes attributes{"UPDATE", &kind,   p.name, *candidate,
                                             *old,     dry_run, user,   field_manager};
       auto admitted = co_await admit(attributes);
