@@ -35,6 +35,7 @@ using namespace std::chrono_literals;
 using devenv::testing::wall;
 
 constexpr const char* berlin = "Europe/Berlin";
+const std::string ci_token = "ci-secret-0123456789";
 
 std::string seed_yaml() {
   std::string out;
@@ -83,7 +84,9 @@ class schedule_kube : public ::testing::Test {
     so.own_namespace = "devenv-scaler";
     environments_ = std::make_unique<env::environment_service>(
         *workloads_, [this] { return now(); }, so);
-    tokens_ = *api::token_authenticator::from_list("ci:ci-secret");
+    auto tokens = api::token_authenticator::from_list("ci:" + ci_token);
+    ASSERT_TRUE(tokens) << tokens.error().message;
+    tokens_ = std::move(*tokens);
     api::service_account_options sa;
     sa.now = [this] { return now(); };
     service_accounts_ = std::make_unique<api::service_account_authenticator>(
@@ -261,13 +264,13 @@ TEST_F(schedule_kube, ReconcilerCreatesFollowsRelabelsAndSkipsProtected) {
 TEST_F(schedule_kube, ProlongThenResetThroughTheRestApi) {
   ASSERT_TRUE(reconciler_->resync_once(now()));
   start_server();
-  auto refused = post("/api/v1/environments/dev1/prolong", R"({"duration":"2hours and more"})", "ci-secret");
+  auto refused = post("/api/v1/environments/dev1/prolong", R"({"duration":"2hours and more"})", ci_token);
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_EQ(post("/api/v1/environments/dev1/prolong", R"({"duration":"1h"})").status, 401);
-  EXPECT_EQ(post("/api/v1/environments/dev1/prolong", R"({"duration":"9h"})", "ci-secret").status, 400);
-  EXPECT_EQ(post("/api/v1/environments/nope/prolong", R"({"duration":"1h"})", "ci-secret").status, 404);
+  EXPECT_EQ(post("/api/v1/environments/dev1/prolong", R"({"duration":"9h"})", ci_token).status, 400);
+  EXPECT_EQ(post("/api/v1/environments/nope/prolong", R"({"duration":"1h"})", ci_token).status, 404);
 
-  auto ok = post("/api/v1/environments/dev1/prolong", R"({"duration":"1h"})", "ci-secret");
+  auto ok = post("/api/v1/environments/dev1/prolong", R"({"duration":"1h"})", ci_token);
   ASSERT_EQ(ok.status, 200) << ok.body;
   const auto reply = json::parse(ok.body);
   EXPECT_EQ(reply["prolongedUntil"], "2026-11-27T19:00:00Z");
@@ -292,19 +295,19 @@ TEST_F(schedule_kube, ProlongThenResetThroughTheRestApi) {
   EXPECT_TRUE(listed) << list.dump();
 
   now_ = wall(berlin, 2026, 11, 28, 6, 0);
-  auto reset = post("/api/v1/schedules/reset", "", "ci-secret");
+  auto reset = post("/api/v1/schedules/reset", "", ci_token);
   ASSERT_EQ(reset.status, 200) << reset.body;
   EXPECT_EQ(json::parse(reset.body)["reset"], json::array({"dev1"}));
   cj = kubectl_cronjob("dev1");
   EXPECT_EQ(cj["spec"]["schedule"], "0 19 * * 1-5");
   EXPECT_FALSE(cj["metadata"].value("annotations", json::object()).contains("devenv-scaler/prolonged-until"));
-  auto again = post("/api/v1/schedules/reset", "", "ci-secret");
+  auto again = post("/api/v1/schedules/reset", "", ci_token);
   EXPECT_EQ(json::parse(again.body)["reset"], json::array());
 
   // Saturday 10:00: a manual start outside working hours gets a one-shot shutdown two hours later.
   now_ = wall(berlin, 2026, 11, 28, 10, 0);
-  ASSERT_EQ(post("/api/v1/environments/dev1/stop", "", "ci-secret").status, 200);
-  auto started = post("/api/v1/environments/dev1/start", "", "ci-secret");
+  ASSERT_EQ(post("/api/v1/environments/dev1/stop", "", ci_token).status, 200);
+  auto started = post("/api/v1/environments/dev1/start", "", ci_token);
   ASSERT_EQ(started.status, 200) << started.body;
   EXPECT_EQ(json::parse(started.body)["afterHoursShutdown"]["description"], "12:00 CET, in 2 h")
       << started.body;
