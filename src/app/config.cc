@@ -151,10 +151,14 @@ result<std::pair<std::string, std::uint16_t>> split_listen_address(std::string_v
 
 result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
   config c;
+  YAML::Node root;
   try {
-    const YAML::Node root = yaml_text.empty() ? YAML::Node() : YAML::Load(std::string(yaml_text));
+    root = yaml_text.empty() ? YAML::Node() : YAML::Load(std::string(yaml_text));
     if (root && !root.IsNull()) {
-      if (auto r = check_keys(root, "", {"server", "kubernetes", "environments", "api", "log"}); !r) {
+      if (auto r = check_keys(
+              root, "",
+              {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile"});
+          !r) {
         return tl::unexpected(r.error());
       }
       const auto s = root["server"];
@@ -190,12 +194,23 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
             read(l, "log", "format", c.log.format)}) {
         if (!r) return tl::unexpected(r.error());
       }
+      if (root["reconcile"]) c.reconcile = root["reconcile"].as<bool>();
     }
   } catch (const YAML::Exception& ex) {
     return fail(errc::invalid_argument, fmt::format("config: invalid YAML: {}", ex.what()));
   }
+  if (auto v = env("DEVENV_RECONCILE")) c.reconcile = *v != "false" && *v != "0";
   if (auto r = apply_env(c, env); !r) return tl::unexpected(r.error());
   if (auto r = validate(c); !r) return tl::unexpected(r.error());
+  // The schedule and Slack sections belong to their modules, which also read their own variables.
+  const YAML::Node none;
+  const bool has_root = root && root.IsMap();
+  auto schedule = schedule::parse_schedule_settings(has_root ? root["schedule"] : none, env);
+  if (!schedule) return tl::unexpected(schedule.error());
+  c.schedule = std::move(*schedule);
+  auto slack = slack::parse_slack_settings(has_root ? root["slack"] : none, env);
+  if (!slack) return tl::unexpected(slack.error());
+  c.slack = std::move(*slack);
   return c;
 }
 

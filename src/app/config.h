@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "schedule/schedule_settings.h"
+#include "slack/bot/settings.h"
 
 namespace devenv::app {
 
@@ -53,6 +55,9 @@ struct log_config {
 
 struct config {
   server_config server;
+  schedule::schedule_settings schedule;  // `schedule:` section, see src/schedule/schedule_settings.h
+  slack::slack_settings slack;           // `slack:` section, see src/slack/bot/settings.h
+  bool reconcile = true;                 // DEVENV_RECONCILE: run the namespace reconciler and morning reset
   kubernetes_config kubernetes;
   environments_config environments;
   api_config api;

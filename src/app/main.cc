@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   client.server = env_or("DEVENV_SERVER", client.server);
   client.token = env_or("DEVENV_TOKEN", "");
   client.token_file = env_or("DEVENV_TOKEN_FILE", "");
+  client.ca_file = env_or("DEVENV_CA_FILE", "");
   std::string output = "text";
   std::string environment;
   std::vector<CLI::App*> client_cmds;
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--server", client.server, "devenv-scaler URL (env DEVENV_SERVER)");
     cmd->add_option("--token", client.token, "API token (env DEVENV_TOKEN)");
     cmd->add_option("--token-file", client.token_file, "file holding the API token (env DEVENV_TOKEN_FILE)");
-    cmd->add_option("--ca-file", client.ca_file, "CA bundle to verify an HTTPS server");
+    cmd->add_option("--ca-file", client.ca_file, "CA bundle to verify an HTTPS server (env DEVENV_CA_FILE)");
     cmd->add_option("-o,--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
     client_cmds.push_back(cmd);
   }

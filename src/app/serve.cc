@@ -2,21 +2,33 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "admission/admission_routes.h"
 #include "api/rest_api.h"
+#include "api/service_account_auth.h"
+#include "core/offload.h"
 #include "env/environment_service.h"
 #include "env/kube_workload_store.h"
 #include "http/server.h"
 #include "kube/client.h"
+#include "kube/paths.h"
 #include "metrics/registry.h"
+#include "schedule/cronjob_manager.h"
+#include "schedule/kube_cronjob_store.h"
+#include "schedule/kube_namespace_reconciler.h"
+#include "schedule/reset_plan.h"
+#include "slack/bot/routes.h"
 
 namespace devenv::app {
 
 namespace {
+
+using wall_clock = std::chrono::system_clock;
 
 result<api::token_authenticator> load_tokens(const api_config& cfg) {
   auto tokens = api::token_authenticator::from_list(cfg.tokens);
@@ -33,6 +45,35 @@ result<api::token_authenticator> load_tokens(const api_config& cfg) {
   return tokens;
 }
 
+void write_port_file(const std::string& file, std::uint16_t port) {
+  // Written to a temporary name and renamed, so a reader never sees a half-written port.
+  const auto tmp = file + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), file.c_str());
+}
+
+// The morning reset as a timer: every day at `reset` in the configured zone, restore the default schedule of
+// every CronJob whose prolongation has expired. Idempotent, so every replica may run it (leader election
+// will narrow it to one).
+net::awaitable<void> morning_reset_loop(schedule::cronjob_manager& manager, net::thread_pool& workers,
+                                        net::system_timer& timer, const std::atomic<bool>& stop) {
+  while (!stop) {
+    const auto at = schedule::next_reset_instant(manager.settings().schedule, wall_clock::now());
+    timer.expires_at(at);
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    if (ec || stop) co_return;  // cancelled: shutting down
+    auto report = co_await offload(workers, [&] { return manager.reset_all(wall_clock::now()); });
+    if (!report) {
+      spdlog::error("morning reset failed: {}", report.error().message);
+    } else {
+      spdlog::info("morning reset: {} CronJobs checked, {} restored, {} errors", report->checked,
+                   report->reset.size(), report->errors.size());
+      for (const auto& e : report->errors) spdlog::warn("morning reset: {}", e);
+    }
+  }
+}
+
 }  // namespace
 
 int serve(const config& cfg) {
@@ -41,7 +82,8 @@ int serve(const config& cfg) {
     spdlog::error("{}", tokens.error().message);
     return 2;
   }
-  if (tokens->size() == 0) spdlog::warn("no API tokens configured: every mutating API call will be refused");
+  if (tokens->size() == 0)
+    spdlog::warn("no static API tokens configured: only shutdown Jobs can act through the API");
 
   auto connection = kube::resolve(cfg.kubernetes.kubeconfig, cfg.kubernetes.context);
   if (!connection) {
@@ -65,6 +107,7 @@ int serve(const config& cfg) {
   };
   kube::client kube_client(*connection, kube_options);
 
+  const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
   env::service_options env_options;
   env_options.protected_globs = cfg.environments.protected_globs;
@@ -72,12 +115,28 @@ int serve(const config& cfg) {
   env_options.schedule_label_key = cfg.environments.label_key;
   env_options.max_concurrency = cfg.environments.concurrency;
   env::environment_service environments(
-      store, [] { return std::chrono::system_clock::now(); }, env_options,
+      store, [] { return wall_clock::now(); }, env_options,
       [&metrics](env::env_action action, const result<env::operation_report>& r) {
         const char* outcome = !r ? "error" : r->succeeded() ? "ok" : "partial";
         metrics.increment("devenv_operations_total",
                           {{"action", std::string(env::to_string(action))}, {"result", outcome}});
       });
+
+  schedule::kube_cronjob_store cronjob_store(kube_client);
+  schedule::manager_options manager_options;
+  manager_options.label_key = cfg.environments.label_key;
+  manager_options.protection = protection;
+  schedule::cronjob_manager cronjobs(cronjob_store, cfg.schedule, manager_options);
+
+  api::service_account_options sa_options;
+  sa_options.audience = cfg.schedule.cronjob.token_audience;
+  sa_options.service_account = cfg.schedule.cronjob.service_account;
+  sa_options.now = [] { return wall_clock::now(); };
+  api::service_account_authenticator service_accounts(
+      [&kube_client](const nlohmann::json& review) {
+        return kube_client.create(kube::collection_path(kube::resource::tokenreviews), review);
+      },
+      sa_options);
 
   net::io_context io(1);
   net::thread_pool workers(static_cast<std::size_t>(cfg.server.worker_threads));
@@ -87,6 +146,9 @@ int serve(const config& cfg) {
   ctx.workers = &workers;
   ctx.tokens = &*tokens;
   ctx.metrics = &metrics;
+  ctx.service_accounts = &service_accounts;
+  ctx.schedules = &cronjobs;
+  ctx.now = [] { return wall_clock::now(); };
   ctx.probe_ready = [&kube_client]() -> result<void> {
     auto version = kube_client.get("/version");
     if (!version) return tl::unexpected(version.error());
@@ -95,6 +157,52 @@ int serve(const config& cfg) {
   auto router = std::make_shared<http::router>();
   api::add_environment_routes(*router, ctx);
   api::add_operations_routes(*router, ctx);
+
+  admission::admission_context admission_ctx;
+  admission_ctx.label_key = cfg.environments.label_key;
+  admission_ctx.protection = protection;
+  admission_ctx.cronjobs = &cronjobs;
+  admission_ctx.workers = &workers;
+  admission_ctx.now = [] { return wall_clock::now(); };
+  admission_ctx.on_converged = [](const std::string& ns, const result<schedule::converge_result>& outcome,
+                                  int attempts) {
+    if (outcome) {
+      spdlog::info("admission: CronJob of {} {} after {} attempt(s)", ns,
+                   schedule::to_string(outcome->action), attempts);
+    } else {
+      spdlog::warn("admission: CronJob of {} not converged after {} attempt(s): {}", ns, attempts,
+                   outcome.error().message);
+    }
+  };
+  admission::add_admission_routes(*router, admission_ctx);
+
+  // Slack: only when a signing secret is configured (without it no request could be verified).
+  std::unique_ptr<slack::web_api_client> slack_web;
+  std::unique_ptr<slack::usergroup_directory> slack_groups;
+  if (cfg.slack.enabled) {
+    slack::web_api_options web_options;
+    web_options.base_url = cfg.slack.api_base_url;
+    web_options.bot_token = cfg.slack.bot_token;
+    web_options.response_url_prefixes = cfg.slack.response_url_prefixes;
+    web_options.timeout = cfg.slack.web_api_timeout;
+    web_options.retries = cfg.slack.web_api_retries;
+    web_options.max_retry_after = cfg.slack.max_retry_after;
+    slack_web = std::make_unique<slack::web_api_client>(web_options);
+    slack_groups = std::make_unique<slack::usergroup_directory>(
+        [web = slack_web.get()](std::string_view id) { return web->usergroup_members(id); },
+        cfg.slack.usergroup_cache_ttl, [] { return std::chrono::steady_clock::now(); });
+    slack::slack_context slack_ctx;
+    slack_ctx.environments = &environments;
+    slack_ctx.workers = &workers;
+    slack_ctx.metrics = &metrics;
+    slack_ctx.wall_clock = [] { return wall_clock::now(); };
+    slack_ctx.settings = &cfg.slack;
+    slack_ctx.web = slack_web.get();
+    slack_ctx.groups = slack_groups.get();
+    slack::add_slack_routes(*router, slack_ctx);
+  } else {
+    spdlog::info("Slack is not configured (DEVENV_SLACK_SIGNING_SECRET): /slack routes are not served");
+  }
 
   auto listen = split_listen_address(cfg.server.listen);
   http::server_options server_options;
@@ -116,22 +224,55 @@ int serve(const config& cfg) {
     spdlog::error("cannot listen on {}: {}", cfg.server.listen, e.what());
     return 2;
   }
-  if (!cfg.server.port_file.empty()) {
-    // Written to a temporary name and renamed, so a reader never sees a half-written port.
-    const auto tmp = cfg.server.port_file + ".tmp";
-    std::ofstream(tmp) << server.port() << "\n";
-    std::rename(tmp.c_str(), cfg.server.port_file.c_str());
-  }
+  if (!cfg.server.port_file.empty()) write_port_file(cfg.server.port_file, server.port());
   spdlog::info("devenv-scaler serving on {}://{}:{} against {}", server_options.tls ? "https" : "http",
                server_options.address, server.port(), connection->server);
+
+  // Background work: the namespace reconciler (its own thread: it blocks on watches) and the morning reset.
+  std::atomic<bool> stop_background{false};
+  std::thread reconciler_thread;
+  std::optional<schedule::namespace_reconciler> reconciler;
+  net::system_timer reset_timer(io);
+  if (cfg.reconcile) {
+    schedule::reconciler_options reconciler_options;
+    reconciler_options.now = [] { return wall_clock::now(); };
+    reconciler_options.on_converged = [](const std::string& ns, const result<schedule::converge_result>& r) {
+      if (!r)
+        spdlog::warn("reconciler: {}: {}", ns, r.error().message);
+      else if (r->action == schedule::converge_action::created ||
+               r->action == schedule::converge_action::patched)
+        spdlog::info("reconciler: CronJob of {} {}", ns, schedule::to_string(r->action));
+    };
+    reconciler.emplace(kube_client, cronjobs, reconciler_options);
+    reconciler_thread = std::thread([&] {
+      try {
+        reconciler->run(stop_background);
+      } catch (const std::exception& e) {
+        spdlog::error("reconciler stopped: {}", e.what());
+      }
+    });
+    net::co_spawn(io, morning_reset_loop(cronjobs, workers, reset_timer, stop_background),
+                  [](std::exception_ptr e) {
+                    if (!e) return;
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                      spdlog::error("morning reset loop failed: {}", ex.what());
+                    }
+                  });
+  }
 
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: draining (up to {} s)", signal, cfg.server.drain.count());
+    stop_background = true;
+    reset_timer.cancel();
     server.stop(cfg.server.drain);
   });
   io.run();
+  stop_background = true;
+  if (reconciler_thread.joinable()) reconciler_thread.join();
   workers.join();
   spdlog::info("devenv-scaler stopped");
   return 0;
