@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -333,6 +334,26 @@ TEST_F(schedule_kube, ShutdownJobTokenStopsOnlyItsOwnNamespace) {
   const auto other_account = mint_token("dev1", "builder", "devenv-scaler");
   EXPECT_EQ(post("/api/v1/environments/dev1/stop", "", other_account).status, 403);
   EXPECT_EQ(post("/api/v1/environments/dev1/stop", "", "garbage").status, 401);
+}
+
+// What the CronJob's Job does: our CLI, `devenv-scaler stop <ns>`, with DEVENV_SERVER and DEVENV_TOKEN_FILE
+// pointing at the projected token. It stops its own namespace and fails (non-zero exit) for another one.
+TEST_F(schedule_kube, JobCommandStopsItsOwnNamespaceAndFailsForAnother) {
+  const auto cli = devenv::testing::binary_path("src/app/devenv-scaler");
+  ASSERT_TRUE(std::filesystem::exists(cli)) << cli;
+  start_server();
+  const auto token_file = dir_.write("token", mint_token("dev1", "devenv-shutdown", "devenv-scaler"));
+  const auto job_env = std::map<std::string, std::string>{
+      {"DEVENV_SERVER", "http://127.0.0.1:" + std::to_string(server_->port())},
+      {"DEVENV_TOKEN_FILE", token_file.string()}};
+  const auto own = devenv::testing::run_command({cli.string(), "stop", "dev1"}, job_env);
+  EXPECT_EQ(own.exit_code, 0) << own.out << own.err;
+  EXPECT_EQ(sim_->kubectl({"get", "deployment", "web", "-n", "dev1", "-o", "jsonpath={.spec.replicas}"}).out,
+            "0");
+  const auto other = devenv::testing::run_command({cli.string(), "stop", "dev2"}, job_env);
+  EXPECT_NE(other.exit_code, 0) << other.out << other.err;
+  EXPECT_EQ(sim_->kubectl({"get", "deployment", "web", "-n", "dev2", "-o", "jsonpath={.spec.replicas}"}).out,
+            "2");
 }
 
 TEST_F(schedule_kube, WebhookMalformedDryRunAndLateNamespace) {
