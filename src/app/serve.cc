@@ -199,6 +199,7 @@ int serve(const config& cfg) {
     slack_ctx.settings = &cfg.slack;
     slack_ctx.web = slack_web.get();
     slack_ctx.groups = slack_groups.get();
+    slack_ctx.schedules = &cronjobs;
     slack::add_slack_routes(*router, slack_ctx);
   } else {
     spdlog::info("Slack is not configured (DEVENV_SLACK_SIGNING_SECRET): /slack routes are not served");

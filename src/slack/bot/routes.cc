@@ -308,13 +308,24 @@ net::awaitable<http::response> handle_command(const slack_context& ctx, http::re
   // 5. Work.
   const std::string name = plan.environment;
   if (plan.kind == request_plan::read_status) {
-    const std::function<result<env::environment_status>()> read = [ctx, name] {
-      return ctx.environments->status(name);
+    // The status and, for a running environment, its next shutdown from the actual CronJob.
+    using status_view =
+        std::pair<env::environment_status, std::optional<std::chrono::system_clock::time_point>>;
+    const std::function<result<status_view>()> read = [ctx, name]() -> result<status_view> {
+      auto status = ctx.environments->status(name);
+      if (!status) return tl::unexpected(status.error());
+      std::optional<std::chrono::system_clock::time_point> next;
+      if (ctx.schedules && status->state != env::env_state::not_found &&
+          status->state != env::env_state::not_managed) {
+        const auto state = status->state == env::env_state::stopped ? schedule::env_state::stopped
+                                                                    : schedule::env_state::running;
+        if (auto shutdown = ctx.schedules->next_shutdown(name, state, ctx.wall_clock())) next = shutdown->at;
+      }
+      return status_view{std::move(*status), next};
     };
-    const std::function<message(const result<env::environment_status>&)> render =
-        [name](const result<env::environment_status>& r) {
-          return r ? render_status(*r) : render_failure("read", name, r.error());
-        };
+    const std::function<message(const result<status_view>&)> render = [name](const result<status_view>& r) {
+      return r ? render_status(r->first, r->second) : render_failure("read", name, r.error());
+    };
     auto answer = co_await fast_read(ctx, plan.command, slash->response_url, read, render);
     co_return answer;
   }

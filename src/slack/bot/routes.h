@@ -21,6 +21,7 @@
 #include "env/environment_service.h"
 #include "http/router.h"
 #include "metrics/registry.h"
+#include "schedule/cronjob_manager.h"
 #include "slack/bot/settings.h"
 #include "slack/bot/usergroup_directory.h"
 #include "slack/bot/web_api_client.h"
@@ -41,6 +42,8 @@ struct slack_context {
   // Resolves memberships of the user groups named by access rules; null when no rule names a group (then
   // group rules never apply).
   usergroup_directory* groups = nullptr;
+  // Optional: the shutdown CronJobs, so status shows the next shutdown. Null: status shows none.
+  schedule::cronjob_manager* schedules = nullptr;
 };
 
 // Declares the Slack metrics on context.metrics and registers the routes. Every pointer in `context` must
