@@ -184,15 +184,18 @@ command_result kube_sim_process::kubectl(std::vector<std::string> args) const {
 }
 
 scaler_process::scaler_process(std::filesystem::path dir, const std::filesystem::path& kubeconfig,
-                               std::string api_tokens, std::map<std::string, std::string> extra_env)
+                               std::string api_tokens, std::map<std::string, std::string> extra_env,
+                               std::string listen)
     : dir_(std::move(dir)),
+      tls_(extra_env.count("DEVENV_TLS_CERT_FILE") > 0),
       process_(
           [&] {
             std::filesystem::create_directories(dir_);
+            std::filesystem::remove(dir_ / "port");  // a restart in the same folder must wait for the new one
             return std::vector<std::string>{binary_path("src/app/devenv-scaler").string(),
                                             "serve",
                                             "--listen",
-                                            "127.0.0.1:0",
+                                            listen,
                                             "--kubeconfig",
                                             kubeconfig.string(),
                                             "--port-file",
@@ -207,10 +210,12 @@ scaler_process::scaler_process(std::filesystem::path dir, const std::filesystem:
   ready_ = process_.wait_for_file(dir_ / "port");
 }
 
+std::uint16_t scaler_process::port() const {
+  return static_cast<std::uint16_t>(std::stoi(read_file(dir_ / "port")));
+}
+
 std::string scaler_process::url() const {
-  auto port = read_file(dir_ / "port");
-  while (!port.empty() && (port.back() == '\n' || port.back() == ' ')) port.pop_back();
-  return "http://127.0.0.1:" + port;
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
 }
 
 command_result scaler_process::cli(std::vector<std::string> args, const std::string& token) const {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -74,15 +75,17 @@ class kube_sim_process {
 class scaler_process {
  public:
   scaler_process(std::filesystem::path dir, const std::filesystem::path& kubeconfig, std::string api_tokens,
-                 std::map<std::string, std::string> extra_env = {});
+                 std::map<std::string, std::string> extra_env = {}, std::string listen = "127.0.0.1:0");
   bool ready() const { return ready_; }
-  std::string url() const;
+  std::string url() const;  // https:// when DEVENV_TLS_CERT_FILE was given
+  std::uint16_t port() const;
   // The CLI client against this server.
   command_result cli(std::vector<std::string> args, const std::string& token = {}) const;
   child_process& process() { return process_; }
 
  private:
   std::filesystem::path dir_;
+  bool tls_ = false;
   child_process process_;
   bool ready_ = false;
 };
