@@ -1,5 +1,10 @@
 // Runs blocking work (libcurl calls to Kubernetes, AWS, Slack) on a thread pool from inside a coroutine and
 // resumes the coroutine on its own executor with the result, so the I/O thread never blocks.
+//
+// GCC 12 trap: a temporary with a non-trivial destructor inside a `co_await` expression that suspends can be
+// destroyed twice (seen with a lambda capturing std::string by value: "free(): invalid pointer"). Pass
+// lambdas that capture by reference (`[&]`, trivially destructible), or bind the callable to a named local
+// before `co_await offload(pool, local)`.
 #pragma once
 
 #include <exception>

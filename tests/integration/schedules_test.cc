@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/certificate_authority.h"
+#include "slack/signature.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -16,6 +17,8 @@ namespace {
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
+
+constexpr const char* kSlackSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 
 std::string base64(std::string_view in) {
   static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -54,6 +57,11 @@ class SchedulesTest : public ::testing::Test {
   timezone: Europe/Berlin
   shutdown: "19:00"
   reset: "06:00"
+slack:
+  access:
+    default:
+      environments: ["*"]
+      actions: [status, list, prolongate]
 )");
     start_scaler("127.0.0.1:0");
     register_webhook();
@@ -65,7 +73,8 @@ class SchedulesTest : public ::testing::Test {
         dir_.path() / "scaler", sim_->kubeconfig(), "admin:admin-token-0123456789",
         std::map<std::string, std::string>{{"DEVENV_TLS_CERT_FILE", (dir_.path() / "tls.crt").string()},
                                            {"DEVENV_TLS_KEY_FILE", (dir_.path() / "tls.key").string()},
-                                           {"DEVENV_CONFIG", config_file_.string()}},
+                                           {"DEVENV_CONFIG", config_file_.string()},
+                                           {"DEVENV_SLACK_SIGNING_SECRET", kSlackSecret}},
         listen);
     ASSERT_TRUE(scaler_->ready()) << scaler_->process().log();
   }
@@ -125,6 +134,23 @@ class SchedulesTest : public ::testing::Test {
   std::string ca_pem_;
   std::filesystem::path ca_file_, config_file_;
 };
+
+// A signed slash command, as Slack sends it, answered by the real server.
+json slack_command(const scaler_process& scaler, const std::filesystem::path& ca, const std::string& text) {
+  const auto ts = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  std::string encoded;
+  for (char c : text) encoded += c == ' ' ? std::string("+") : std::string(1, c);
+  const std::string body =
+      "token=x&team_id=T1&team_domain=acme&channel_id=C1&channel_name=dev&user_id=U_ALICE"
+      "&user_name=alice&command=%2Fdevenv&text=" +
+      encoded + "&api_app_id=A1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=t";
+  auto r = run_command({"curl", "-s", "--cacert", ca.string(), "-H", "X-Slack-Request-Timestamp: " + ts, "-H",
+                        "X-Slack-Signature: " + slack::sign(kSlackSecret, ts, body), "--data-binary", body,
+                        scaler.url() + "/slack/commands"});
+  return json::parse(r.out, nullptr, false);
+}
 
 bool is_active(const json& cj) {
   return !cj["spec"].value("suspend", false);
@@ -224,6 +250,23 @@ TEST_F(SchedulesTest, TheCronJobsCommandStopsItsOwnNamespaceOnly) {
   EXPECT_NE(other.exit_code, 0) << "a Job's token must not stop another namespace";
   EXPECT_NE(other.err.find("forbidden"), std::string::npos) << other.err;
   EXPECT_EQ(get_json({"get", "deployment", "web", "-n", "team2"})["spec"]["replicas"], 2);
+}
+
+TEST_F(SchedulesTest, SlackProlongateMovesTonightsShutdownAndRecordsWho) {
+  ASSERT_EQ(sim_->kubectl({"create", "namespace", "dev12"}).exit_code, 0);
+  wait_for_cronjob("dev12", is_active);
+  const auto answer = slack_command(*scaler_, ca_file_, "prolongate dev12 for 1h");
+  ASSERT_FALSE(answer.is_discarded());
+  EXPECT_EQ(answer.value("response_type", ""), "in_channel") << answer.dump();
+  EXPECT_NE(answer.value("text", "").find("extended"), std::string::npos) << answer.dump();
+  const auto cj = wait_for_cronjob("dev12", [](const json& c) {
+    return c["metadata"].value("annotations", json::object()).contains("devenv-scaler/prolonged-until");
+  });
+  EXPECT_EQ(cj["metadata"]["annotations"].value("devenv-scaler/prolonged-by", ""), "@alice via Slack");
+  EXPECT_NE(cj["spec"]["schedule"], "0 19 * * 1-5") << "a date-exact one-shot replaces tonight's shutdown";
+
+  const auto refused = slack_command(*scaler_, ca_file_, "prolongate dev12 for 0m");
+  EXPECT_EQ(refused.value("response_type", ""), "ephemeral") << refused.dump();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/duration.h"
 #include "core/rfc3339.h"
 #include "slack/mrkdwn.h"
 
@@ -210,6 +211,16 @@ message render_not_enabled(std::string_view feature) {
       ":construction: `{}` is not enabled on this server yet. Ask the devenv-scaler "
       "administrators; until then nothing was changed.",
       escape_mrkdwn(feature));
+  m.body.section(m.text);
+  return m;
+}
+
+message render_prolonged(std::string_view environment, const slack_actor& actor, std::chrono::minutes by,
+                         const schedule::schedule_change& change) {
+  message m;
+  m.type = response_type::in_channel;
+  m.text = fmt::format(":alarm_clock: <@{}> extended {} by {}: it now stops {}", escape_mrkdwn(actor.user_id),
+                       quote_code(environment, 63), format_duration(by), escape_mrkdwn(change.description));
   m.body.section(m.text);
   return m;
 }

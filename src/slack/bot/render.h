@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "env/environment_service.h"
+#include "schedule/cronjob_manager.h"
 #include "slack/bot/access_policy.h"
 #include "slack/message.h"
 
@@ -42,5 +43,10 @@ message render_list(const std::vector<env::environment_summary>& environments);
 message render_denial(const access_decision& decision);
 // prolongate and support until their features land (ephemeral).
 message render_not_enabled(std::string_view feature);
+
+// A prolongation that took effect, for the channel: who moved tonight's shutdown of which environment, by
+// how much, and when it will now stop (in the configured zone).
+message render_prolonged(std::string_view environment, const slack_actor& actor, std::chrono::minutes by,
+                         const schedule::schedule_change& change);
 
 }  // namespace devenv::slack

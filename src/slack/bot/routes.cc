@@ -194,13 +194,14 @@ net::awaitable<access_decision> decide(const slack_context& ctx, const slash_com
 
 // What a parsed command asks of the handler; computed without I/O.
 struct request_plan {
-  enum kind_t { answer_now, read_status, read_list, run_action } kind = answer_now;
+  enum kind_t { answer_now, read_status, read_list, run_action, run_prolong } kind = answer_now;
   std::string command;  // metrics label
   std::string result = "ok";
   message now;  // for answer_now
   std::string access_action;
   std::string environment;
   env::env_action action = env::env_action::stop;
+  std::chrono::minutes duration{};  // for run_prolong
 };
 
 request_plan plan_for(const command& c) {
@@ -210,10 +211,12 @@ request_plan plan_for(const command& c) {
                    p.command = "help";
                    p.now = help_message(h.topic ? std::optional<std::string_view>(*h.topic) : std::nullopt);
                  },
-                 [&](const prolong_cmd&) {
+                 [&](const prolong_cmd& cmd) {
+                   p.kind = request_plan::run_prolong;
                    p.command = "prolongate";
-                   p.result = "not_enabled";
-                   p.now = render_not_enabled("prolongate");
+                   p.access_action = "prolongate";
+                   p.environment = cmd.env;
+                   p.duration = cmd.duration;
                  },
                  [&](const support_start_cmd&) {
                    p.command = "support";
@@ -297,6 +300,10 @@ net::awaitable<http::response> handle_command(const slack_context& ctx, http::re
   out.command = plan.command;
   out.result = plan.result;
   if (plan.kind == request_plan::answer_now) co_return reply(plan.now);
+  if (plan.kind == request_plan::run_prolong && ctx.schedules == nullptr) {
+    out.result = "not_enabled";
+    co_return reply(render_not_enabled("prolongate"));
+  }
 
   // 4. Access.
   const auto decision = co_await decide(ctx, *slash, plan.access_action, plan.environment);
@@ -341,6 +348,29 @@ net::awaitable<http::response> handle_command(const slack_context& ctx, http::re
     co_return answer;
   }
   const slack_actor actor{slash->user_id, slash->user_name};
+  if (plan.kind == request_plan::run_prolong) {
+    // The CronJob change is a few Kubernetes calls: answered inline like status, else posted when done.
+    const std::string actor_name =
+        (slash->user_name.empty() ? "<" + slash->user_id + ">" : "@" + slash->user_name) + " via Slack";
+    const auto duration = plan.duration;
+    const std::function<result<schedule::schedule_change>()> change =
+        [ctx, name, duration, actor_name]() -> result<schedule::schedule_change> {
+      auto status = ctx.environments->status(name);
+      if (!status) return tl::unexpected(status.error());
+      if (status->state == env::env_state::not_found) {
+        return fail(errc::not_found, "environment `" + name + "` does not exist");
+      }
+      const auto state = status->state == env::env_state::stopped ? schedule::env_state::stopped
+                                                                  : schedule::env_state::running;
+      return ctx.schedules->prolong(name, duration, state, actor_name, ctx.wall_clock());
+    };
+    const std::function<message(const result<schedule::schedule_change>&)> render =
+        [name, actor, duration](const result<schedule::schedule_change>& r) {
+          return r ? render_prolonged(name, actor, duration, *r) : render_failure("prolong", name, r.error());
+        };
+    auto answer = co_await fast_read(ctx, plan.command, slash->response_url, change, render);
+    co_return answer;
+  }
   // The audit trail names the person as Slack shows them; the user id goes to the log with the outcome.
   const env::action_origin origin{
       (slash->user_name.empty() ? "<" + slash->user_id + ">" : "@" + slash->user_name) + " via Slack",
