@@ -11,7 +11,6 @@
 #include "admission/admission_routes.h"
 #include "api/rest_api.h"
 #include "api/service_account_auth.h"
-#include "core/offload.h"
 #include "env/environment_service.h"
 #include "env/kube_workload_store.h"
 #include "http/server.h"
@@ -21,7 +20,7 @@
 #include "schedule/cronjob_manager.h"
 #include "schedule/kube_cronjob_store.h"
 #include "schedule/kube_namespace_reconciler.h"
-#include "schedule/reset_plan.h"
+#include "schedule/reset_timer.h"
 #include "slack/bot/routes.h"
 
 namespace devenv::app {
@@ -50,28 +49,6 @@ void write_port_file(const std::string& file, std::uint16_t port) {
   const auto tmp = file + ".tmp";
   std::ofstream(tmp) << port << "\n";
   std::rename(tmp.c_str(), file.c_str());
-}
-
-// The morning reset as a timer: every day at `reset` in the configured zone, restore the default schedule of
-// every CronJob whose prolongation has expired. Idempotent, so every replica may run it (leader election
-// will narrow it to one).
-net::awaitable<void> morning_reset_loop(schedule::cronjob_manager& manager, net::thread_pool& workers,
-                                        net::system_timer& timer, const std::atomic<bool>& stop) {
-  while (!stop) {
-    const auto at = schedule::next_reset_instant(manager.settings().schedule, wall_clock::now());
-    timer.expires_at(at);
-    boost::system::error_code ec;
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-    if (ec || stop) co_return;  // cancelled: shutting down
-    auto report = co_await offload(workers, [&] { return manager.reset_all(wall_clock::now()); });
-    if (!report) {
-      spdlog::error("morning reset failed: {}", report.error().message);
-    } else {
-      spdlog::info("morning reset: {} CronJobs checked, {} restored, {} errors", report->checked,
-                   report->reset.size(), report->errors.size());
-      for (const auto& e : report->errors) spdlog::warn("morning reset: {}", e);
-    }
-  }
 }
 
 }  // namespace
@@ -232,8 +209,8 @@ int serve(const config& cfg) {
   // Background work: the namespace reconciler (its own thread: it blocks on watches) and the morning reset.
   std::atomic<bool> stop_background{false};
   std::thread reconciler_thread;
+  std::thread reset_thread;
   std::optional<schedule::namespace_reconciler> reconciler;
-  net::system_timer reset_timer(io);
   if (cfg.reconcile) {
     schedule::reconciler_options reconciler_options;
     reconciler_options.now = [] { return wall_clock::now(); };
@@ -252,15 +229,21 @@ int serve(const config& cfg) {
         spdlog::error("reconciler stopped: {}", e.what());
       }
     });
-    net::co_spawn(io, morning_reset_loop(cronjobs, workers, reset_timer, stop_background),
-                  [](std::exception_ptr e) {
-                    if (!e) return;
-                    try {
-                      std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                      spdlog::error("morning reset loop failed: {}", ex.what());
-                    }
-                  });
+    // The morning reset: idempotent, so every replica may run it (leader election will narrow it to one).
+    reset_thread = std::thread([&] {
+      schedule::reset_timer_options reset_options;
+      reset_options.now = [] { return wall_clock::now(); };
+      reset_options.on_reset = [](const result<schedule::reset_report>& r) {
+        if (!r) {
+          spdlog::error("morning reset failed: {}", r.error().message);
+          return;
+        }
+        spdlog::info("morning reset: {} CronJobs checked, {} restored, {} errors", r->checked,
+                     r->reset.size(), r->errors.size());
+        for (const auto& e : r->errors) spdlog::warn("morning reset: {}", e);
+      };
+      schedule::run_reset_timer(cronjobs, reset_options, stop_background);
+    });
   }
 
   net::signal_set signals(io, SIGINT, SIGTERM);
@@ -268,12 +251,12 @@ int serve(const config& cfg) {
     if (ec) return;
     spdlog::info("signal {}: draining (up to {} s)", signal, cfg.server.drain.count());
     stop_background = true;
-    reset_timer.cancel();
     server.stop(cfg.server.drain);
   });
   io.run();
   stop_background = true;
   if (reconciler_thread.joinable()) reconciler_thread.join();
+  if (reset_thread.joinable()) reset_thread.join();
   workers.join();
   spdlog::info("devenv-scaler stopped");
   return 0;
