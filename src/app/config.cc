@@ -80,6 +80,9 @@ result<void> apply_env(config& c, const env_reader& env) {
   str("DEVENV_TLS_CERT_FILE", c.server.tls_cert_file);
   str("DEVENV_TLS_KEY_FILE", c.server.tls_key_file);
   str("DEVENV_PORT_FILE", c.server.port_file);
+  str("DEVENV_SERVICE_NAME", c.server.service_name);
+  str("DEVENV_WEBHOOK_CONFIGURATION", c.server.webhook_configuration);
+  if (auto v = env("DEVENV_TLS_SELF_SIGNED")) c.server.tls_self_signed = *v == "true" || *v == "1";
   str("DEVENV_KUBECONFIG", c.kubernetes.kubeconfig);
   str("DEVENV_KUBE_CONTEXT", c.kubernetes.context);
   if (c.environments.own_namespace.empty()) str("POD_NAMESPACE", c.environments.own_namespace);

@@ -25,6 +25,11 @@ struct server_config {
   std::size_t max_body_bytes = 1 << 20;  // DEVENV_MAX_BODY_BYTES
   std::chrono::seconds drain{10};        // DEVENV_DRAIN_SECONDS: graceful shutdown budget
   int worker_threads = 8;                // DEVENV_WORKER_THREADS: blocking Kubernetes calls run here
+  // Without certificate files: generate a CA and serving certificate at start (in memory, written to a
+  // private temporary folder for the TLS context) and patch the webhook configuration's caBundle.
+  bool tls_self_signed = false;                         // DEVENV_TLS_SELF_SIGNED
+  std::string service_name = "devenv-scaler";           // DEVENV_SERVICE_NAME: the certificate's DNS names
+  std::string webhook_configuration = "devenv-scaler";  // DEVENV_WEBHOOK_CONFIGURATION (Mutating…)
   std::string port_file;  // DEVENV_PORT_FILE: the bound port is written here (for listen port 0, tests, demo)
 };
 

@@ -1,14 +1,17 @@
 #include "app/serve.h"
 
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "admission/admission_routes.h"
+#include "admission/webhook_certificates.h"
 #include "api/rest_api.h"
 #include "api/service_account_auth.h"
 #include "env/environment_service.h"
@@ -49,6 +52,44 @@ void write_port_file(const std::string& file, std::uint16_t port) {
   const auto tmp = file + ".tmp";
   std::ofstream(tmp) << port << "\n";
   std::rename(tmp.c_str(), file.c_str());
+}
+
+// The self-signed mode: a fresh CA and serving certificate for the Service's names (and the listen address),
+// written to a private folder for the TLS context, and the CA put into the webhook configuration's caBundle
+// so kube-apiserver trusts it. A failed caBundle patch is logged, not fatal: the reconciler still converges
+// CronJobs while the webhook is not trusted (failurePolicy Ignore).
+result<std::shared_ptr<http::tls_context>> self_signed_tls(const config& cfg, kube::client& api) {
+  const auto now = wall_clock::now();
+  const auto listen = split_listen_address(cfg.server.listen);
+  std::vector<std::string> ips = {"127.0.0.1"};
+  if (listen && listen->first != "0.0.0.0" && listen->first != "127.0.0.1") ips.push_back(listen->first);
+  const std::string ns = cfg.environments.own_namespace.empty() ? "default" : cfg.environments.own_namespace;
+  auto tls = admission::generate_webhook_tls(cfg.server.service_name, ns, now, {"localhost"}, ips);
+  if (!tls) return tl::unexpected(tls.error());
+  char tmpl[] = "/tmp/devenv-scaler-tls-XXXXXX";
+  const char* dir = ::mkdtemp(tmpl);
+  if (dir == nullptr) return fail(errc::internal, "cannot create a folder for the self-signed certificate");
+  const std::filesystem::path cert = std::filesystem::path(dir) / "tls.crt";
+  const std::filesystem::path key = std::filesystem::path(dir) / "tls.key";
+  if (auto written = http::certificate_authority::write_files(tls->serving, cert, key); !written) {
+    return tl::unexpected(written.error());
+  }
+  const auto path =
+      kube::object_path(kube::resource::mutatingwebhookconfigurations, "", cfg.server.webhook_configuration);
+  auto current = api.get(path);
+  if (!current) {
+    spdlog::warn("self-signed TLS: cannot read MutatingWebhookConfiguration {}: {}",
+                 cfg.server.webhook_configuration, current.error().message);
+  } else if (auto patch = admission::ca_bundle_patch(*current, tls->ca_certificate); !patch) {
+    spdlog::warn("self-signed TLS: {}", patch.error().message);
+  } else if (auto patched = api.merge_patch(path, *patch); !patched) {
+    spdlog::warn("self-signed TLS: cannot patch the caBundle of {}: {}", cfg.server.webhook_configuration,
+                 patched.error().message);
+  } else {
+    spdlog::info("self-signed TLS: caBundle of MutatingWebhookConfiguration {} updated",
+                 cfg.server.webhook_configuration);
+  }
+  return http::tls_context::from_files(cert, key);
 }
 
 }  // namespace
@@ -191,6 +232,13 @@ int serve(const config& cfg) {
     auto tls = http::tls_context::from_files(cfg.server.tls_cert_file, cfg.server.tls_key_file);
     if (!tls) {
       spdlog::error("{}", tls.error().message);
+      return 2;
+    }
+    server_options.tls = *tls;
+  } else if (cfg.server.tls_self_signed) {
+    auto tls = self_signed_tls(cfg, kube_client);
+    if (!tls) {
+      spdlog::error("self-signed TLS: {}", tls.error().message);
       return 2;
     }
     server_options.tls = *tls;

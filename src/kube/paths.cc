@@ -33,6 +33,10 @@ resource_info info(resource kind) {
       return {"/api/v1", "configmaps", true};
     case resource::tokenreviews:
       return {"/apis/authentication.k8s.io/v1", "tokenreviews", false};
+    case resource::serviceaccounts:
+      return {"/api/v1", "serviceaccounts", true};
+    case resource::mutatingwebhookconfigurations:
+      return {"/apis/admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", false};
   }
   return {"/api/v1", "namespaces", false};
 }

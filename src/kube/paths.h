@@ -8,16 +8,18 @@
 namespace devenv::kube {
 
 enum class resource {
-  namespaces,    // cluster-scoped
-  deployments,   // apps/v1
-  statefulsets,  // apps/v1
-  cronjobs,      // batch/v1
-  jobs,          // batch/v1
-  events,        // v1
-  leases,        // coordination.k8s.io/v1
-  pods,          // v1
-  configmaps,    // v1
-  tokenreviews,  // authentication.k8s.io/v1, cluster-scoped, create-only
+  namespaces,                     // cluster-scoped
+  deployments,                    // apps/v1
+  statefulsets,                   // apps/v1
+  cronjobs,                       // batch/v1
+  jobs,                           // batch/v1
+  events,                         // v1
+  leases,                         // coordination.k8s.io/v1
+  pods,                           // v1
+  configmaps,                     // v1
+  tokenreviews,                   // authentication.k8s.io/v1, cluster-scoped, create-only
+  serviceaccounts,                // v1
+  mutatingwebhookconfigurations,  // admissionregistration.k8s.io/v1, cluster-scoped
 };
 
 // The collection: "/apis/apps/v1/namespaces/dev1/deployments", or "/apis/apps/v1/deployments" when ns is

@@ -269,5 +269,49 @@ TEST_F(SchedulesTest, SlackProlongateMovesTonightsShutdownAndRecordsWho) {
   EXPECT_EQ(refused.value("response_type", ""), "ephemeral") << refused.dump();
 }
 
+TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
+  temp_dir dir("devenv-selfsigned");
+  kube_sim_process sim(dir.path(), {"--ready-delay", "0ms"});
+  ASSERT_TRUE(sim.ready()) << sim.process().log();
+  // The configuration as a Helm chart would install it: no caBundle yet, the URL fixed once we know the port.
+  const json config = {{"apiVersion", "admissionregistration.k8s.io/v1"},
+                       {"kind", "MutatingWebhookConfiguration"},
+                       {"metadata", {{"name", "devenv-scaler"}}},
+                       {"webhooks",
+                        {{{"name", "namespaces.devenv-scaler.io"},
+                          {"admissionReviewVersions", {"v1"}},
+                          {"sideEffects", "NoneOnDryRun"},
+                          {"failurePolicy", "Ignore"},
+                          {"timeoutSeconds", 5},
+                          {"clientConfig", {{"url", "https://127.0.0.1:9/admission/namespaces"}}},
+                          {"rules",
+                           {{{"apiGroups", {""}},
+                             {"apiVersions", {"v1"}},
+                             {"operations", {"CREATE", "UPDATE"}},
+                             {"resources", {"namespaces"}}}}}}}}};
+  ASSERT_EQ(sim.kubectl({"apply", "-f", dir.write("webhook.json", config.dump()).string()}).exit_code, 0);
+
+  scaler_process scaler(dir.path() / "scaler", sim.kubeconfig(), "admin:admin-token-0123456789",
+                        {{"DEVENV_TLS_SELF_SIGNED", "true"}, {"DEVENV_RECONCILE", "false"}});
+  ASSERT_TRUE(scaler.ready()) << scaler.process().log();
+  auto read = sim.kubectl({"get", "mutatingwebhookconfiguration", "devenv-scaler", "-o", "json"});
+  const auto patched = json::parse(read.out);
+  const std::string bundle = patched["webhooks"][0]["clientConfig"].value("caBundle", "");
+  EXPECT_FALSE(bundle.empty()) << "the caBundle was not patched\n" << scaler.process().log();
+
+  const std::string url_patch = R"([{"op":"replace","path":"/webhooks/0/clientConfig/url","value":")" +
+                                scaler.url() + R"(/admission/namespaces"}])";
+  ASSERT_EQ(sim.kubectl({"patch", "mutatingwebhookconfiguration", "devenv-scaler", "--type", "json", "-p",
+                         url_patch})
+                .exit_code,
+            0);
+  // kube-sim verifies the scaler's certificate against the patched caBundle; with failurePolicy Ignore an
+  // untrusted webhook would be skipped silently, so the label proves the TLS chain works.
+  ASSERT_EQ(sim.kubectl({"create", "namespace", "selfsigned1"}).exit_code, 0);
+  auto ns = json::parse(sim.kubectl({"get", "namespace", "selfsigned1", "-o", "json"}).out);
+  EXPECT_EQ(ns["metadata"].value("labels", json::object()).value("scheduler", ""), "enabled")
+      << sim.kubectl({"get", "--raw", "/_sim/webhooks"}).out.substr(0, 1500);
+}
+
 }  // namespace
 }  // namespace devenv::testing

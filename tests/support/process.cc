@@ -187,7 +187,7 @@ scaler_process::scaler_process(std::filesystem::path dir, const std::filesystem:
                                std::string api_tokens, std::map<std::string, std::string> extra_env,
                                std::string listen)
     : dir_(std::move(dir)),
-      tls_(extra_env.count("DEVENV_TLS_CERT_FILE") > 0),
+      tls_(extra_env.count("DEVENV_TLS_CERT_FILE") > 0 || extra_env.count("DEVENV_TLS_SELF_SIGNED") > 0),
       process_(
           [&] {
             std::filesystem::create_directories(dir_);
