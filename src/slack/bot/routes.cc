@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "core/offload.h"
 #include "slack/bot/render.h"
 #include "slack/command.h"
 #include "slack/form.h"
+#include "slack/mrkdwn.h"
 #include "slack/replies.h"
 #include "slack/signature.h"
 #include "slack/slash_command.h"
@@ -89,9 +91,30 @@ net::awaitable<void> run_action_task(slack_context ctx, env::env_action action, 
       return result<env::operation_report>(fail(errc::internal, e.what()));
     }
   });
+  // A manual start outside working hours gets its own shutdown (as the REST start does), so nothing runs all
+  // weekend by accident; the channel is told when it will stop.
+  std::optional<std::string> stops_at;
+  if (report && action == env::env_action::start && report->ok > 0 && ctx.schedules != nullptr) {
+    auto change = co_await offload(*ctx.workers, [&] {
+      return ctx.schedules->after_hours_start(environment, origin.actor, ctx.wall_clock());
+    });
+    if (!change) {
+      spdlog::warn("slack: after-hours shutdown for {} not scheduled: {}", environment,
+                   change.error().message);
+    } else if (*change) {
+      stops_at = (*change)->description;
+    }
+  }
   message m;
   if (report) {
     m = render_report(*report, actor);
+    if (stops_at) {
+      const std::string note =
+          ":crescent_moon: Started outside working hours: it stops " + escape_mrkdwn(*stops_at);
+      m.text += "\n" + note;
+      const std::vector<std::string> lines{note};
+      m.body.context(lines);
+    }
     spdlog::info("slack: {} {} by {} ({}): {} ok, {} skipped, {} failed", env::to_string(action), environment,
                  origin.actor, actor.user_id, report->ok, report->skipped, report->failed);
   } else {

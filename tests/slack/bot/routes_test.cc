@@ -14,6 +14,8 @@
 #include "http/curl_client.h"
 #include "kube/client.h"
 #include "kube/config.h"
+#include "schedule/kube_cronjob_store.h"
+#include "schedule/schedule_settings.h"
 #include "slack/signature.h"
 #include "support/fake_slack.h"
 #include "support/process.h"
@@ -120,6 +122,7 @@ class SlackRoutesTest : public ::testing::Test {
     ctx.settings = &settings_;
     ctx.web = web_.get();
     ctx.groups = groups_.get();
+    ctx.schedules = schedules_;
     auto router = std::make_shared<http::router>();
     add_slack_routes(*router, ctx);
     server_ = std::make_unique<http::server>(io_, http::server_options{},
@@ -212,6 +215,7 @@ class SlackRoutesTest : public ::testing::Test {
   slack_settings settings_;
   std::unique_ptr<web_api_client> web_;
   std::unique_ptr<usergroup_directory> groups_;
+  schedule::cronjob_manager* schedules_ = nullptr;  // optional: tests of schedule-aware commands set it
   metrics::registry metrics_;
   net::thread_pool workers_{4};
   net::io_context io_{1};
@@ -294,6 +298,29 @@ TEST_F(SlackRoutesTest, RejectsUnverifiableRequestsWithoutSideEffects) {
   EXPECT_EQ(metrics_.counter_value("devenv_slack_commands_total",
                                    {{"command", "none"}, {"result", "unauthorized"}}),
             12);
+}
+
+TEST_F(SlackRoutesTest, StartOnASaturdaySchedulesItsOwnShutdown) {
+  // Default schedule settings: UTC, shutdown 19:00, Monday to Friday.
+  auto settings =
+      schedule::parse_schedule_settings(YAML::Node(), [](std::string_view) { return std::nullopt; });
+  ASSERT_TRUE(settings) << settings.error().message;
+  schedule::kube_cronjob_store cronjob_store(*kube_);
+  schedule::manager_options options;
+  options.protection = environments_->protection();
+  schedule::cronjob_manager manager(cronjob_store, *settings, options);
+  schedules_ = &manager;
+  now_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + 12h;  // Saturday noon
+  start();
+  ASSERT_EQ(command("stop dev1", "U_ALICE", "sat-stop").status, 200);
+  ASSERT_TRUE(slack_.wait_for("/response/sat-stop", 1));
+  ASSERT_EQ(command("start dev1", "U_ALICE", "sat-start").status, 200);
+  ASSERT_TRUE(slack_.wait_for("/response/sat-start", 1));
+  const auto posted = slack_.posts_to("/response/sat-start").at(0).json.dump();
+  EXPECT_NE(posted.find("Started outside working hours: it stops"), std::string::npos) << posted;
+  auto cj =
+      sim_->kubectl({"get", "cronjob", "devenv-shutdown", "-n", "dev1", "-o", "jsonpath={.spec.schedule}"});
+  EXPECT_EQ(cj.out, "0 14 28 11 *") << "a one-shot two hours after the start, on that Saturday";
 }
 
 TEST_F(SlackRoutesTest, StopThenStartEndToEnd) {
