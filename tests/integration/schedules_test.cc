@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "admission/admission_decision.h"
 #include "http/certificate_authority.h"
 #include "slack/signature.h"
 #include "support/process.h"
@@ -20,22 +21,25 @@ using namespace std::chrono_literals;
 
 constexpr const char* kSlackSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 
-std::string base64(std::string_view in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned val = 0;
-  int bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(table[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(table[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
+// The namespace webhook as a Helm chart would register it; `ca_pem` empty: no caBundle (self-signed mode).
+json namespace_webhook_configuration(const std::string& url, const std::string& ca_pem) {
+  json client_config = {{"url", url}};
+  if (!ca_pem.empty()) client_config["caBundle"] = admission::base64_encode(ca_pem);
+  return {{"apiVersion", "admissionregistration.k8s.io/v1"},
+          {"kind", "MutatingWebhookConfiguration"},
+          {"metadata", {{"name", "devenv-scaler"}}},
+          {"webhooks",
+           {{{"name", "namespaces.devenv-scaler.io"},
+             {"admissionReviewVersions", {"v1"}},
+             {"sideEffects", "NoneOnDryRun"},
+             {"failurePolicy", "Ignore"},
+             {"timeoutSeconds", 5},
+             {"clientConfig", client_config},
+             {"rules",
+              {{{"apiGroups", {""}},
+                {"apiVersions", {"v1"}},
+                {"operations", {"CREATE", "UPDATE"}},
+                {"resources", {"namespaces"}}}}}}}}};
 }
 
 class SchedulesTest : public ::testing::Test {
@@ -80,23 +84,7 @@ slack:
   }
 
   void register_webhook() {
-    const json config = {
-        {"apiVersion", "admissionregistration.k8s.io/v1"},
-        {"kind", "MutatingWebhookConfiguration"},
-        {"metadata", {{"name", "devenv-scaler"}}},
-        {"webhooks",
-         {{{"name", "namespaces.devenv-scaler.io"},
-           {"admissionReviewVersions", {"v1"}},
-           {"sideEffects", "NoneOnDryRun"},
-           {"failurePolicy", "Ignore"},
-           {"timeoutSeconds", 5},
-           {"clientConfig",
-            {{"url", scaler_->url() + "/admission/namespaces"}, {"caBundle", base64(ca_pem_)}}},
-           {"rules",
-            {{{"apiGroups", {""}},
-              {"apiVersions", {"v1"}},
-              {"operations", {"CREATE", "UPDATE"}},
-              {"resources", {"namespaces"}}}}}}}}};
+    const json config = namespace_webhook_configuration(scaler_->url() + "/admission/namespaces", ca_pem_);
     const auto file = dir_.write("webhook.json", config.dump());
     auto r = sim_->kubectl({"apply", "-f", file.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -274,21 +262,7 @@ TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   kube_sim_process sim(dir.path(), {"--ready-delay", "0ms"});
   ASSERT_TRUE(sim.ready()) << sim.process().log();
   // The configuration as a Helm chart would install it: no caBundle yet, the URL fixed once we know the port.
-  const json config = {{"apiVersion", "admissionregistration.k8s.io/v1"},
-                       {"kind", "MutatingWebhookConfiguration"},
-                       {"metadata", {{"name", "devenv-scaler"}}},
-                       {"webhooks",
-                        {{{"name", "namespaces.devenv-scaler.io"},
-                          {"admissionReviewVersions", {"v1"}},
-                          {"sideEffects", "NoneOnDryRun"},
-                          {"failurePolicy", "Ignore"},
-                          {"timeoutSeconds", 5},
-                          {"clientConfig", {{"url", "https://127.0.0.1:9/admission/namespaces"}}},
-                          {"rules",
-                           {{{"apiGroups", {""}},
-                             {"apiVersions", {"v1"}},
-                             {"operations", {"CREATE", "UPDATE"}},
-                             {"resources", {"namespaces"}}}}}}}}};
+  const json config = namespace_webhook_configuration("https://127.0.0.1:9/admission/namespaces", "");
   ASSERT_EQ(sim.kubectl({"apply", "-f", dir.write("webhook.json", config.dump()).string()}).exit_code, 0);
 
   scaler_process scaler(dir.path() / "scaler", sim.kubeconfig(), "admin:admin-token-0123456789",
