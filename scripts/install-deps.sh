@@ -13,7 +13,8 @@ APT_PACKAGES=(
   libpugixml-dev libsqlite3-dev libexpected-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy clang-14 libclang-rt-14-dev
-  openssl curl python3 python3-botocore wrk
+  openssl curl python3 python3-botocore wrk unzip
+  chromium
 )
 
 missing=()
