@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -124,6 +125,9 @@ int serve(const config& cfg) {
                       {{"verb", std::string(verb)}, {"code", std::to_string(status)}});
   };
   kube::client kube_client(*connection, kube_options);
+
+  // Leader-only work (timers, warnings, caches) asks this before acting; it follows the Lease election.
+  std::function<bool()> is_leader = [] { return true; };
 
   const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
