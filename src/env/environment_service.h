@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "env/external_resources.h"
 #include "env/planner.h"
 #include "env/protection.h"
 #include "env/status.h"
@@ -44,6 +45,9 @@ struct service_options {
   std::string schedule_label_key{default_scheduler_label};
   int max_concurrency = 4;       // workloads patched at once within one group (the client rate-limits too)
   int max_conflict_retries = 5;  // re-read/re-plan rounds per workload after 409 before giving up
+  // EC2/RDS of an environment (issue 7); null when AWS is not configured: workloads only. Stop acts on them
+  // after the workloads, start before (so databases are up when the pods come). Must outlive the service.
+  external_resources* external = nullptr;
 };
 
 enum class item_outcome { ok, skipped, failed };
@@ -61,7 +65,8 @@ struct item_report {
 struct operation_report {
   std::string ns;
   env_action action = env_action::stop;
-  std::vector<item_report> items;  // in the order the plan applied them, then the skipped ones
+  std::vector<item_report> items;        // in the order the plan applied them, then the skipped ones
+  std::vector<resource_item> resources;  // EC2/RDS, in the order acted upon; counted in ok/skipped/failed
   int ok = 0;
   int skipped = 0;
   int failed = 0;
@@ -106,6 +111,7 @@ class environment_service {
  private:
   result<operation_report> execute(env_action action, std::string_view ns, const action_origin& origin);
   item_report apply_step(env_action action, std::string_view ns, plan_step step);
+  std::vector<resource_item> act_on_external(env_action action, std::string_view ns);
   // Writes the namespace record and the Event; returns what could not be written.
   std::vector<std::string> record(const operation_report& report, const action_origin& origin);
 

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "env/external_resources.h"
 #include "env/workload.h"
 
 namespace devenv::env {
@@ -59,7 +60,8 @@ struct environment_status {
   schedule_label schedule;
   std::string recorded_state;  // devenv-scaler/state as found ("" when absent)
   std::optional<last_action> last;
-  std::vector<workload_status> workloads;  // sorted by kind (Deployments first), then name
+  std::vector<workload_status> workloads;   // sorted by kind (Deployments first), then name
+  std::optional<external_status> external;  // EC2/RDS from the inventory, when AWS is configured
 };
 
 env_state derive_state(const namespace_info& ns, bool is_protected, const std::vector<workload>& workloads);
