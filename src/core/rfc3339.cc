@@ -63,7 +63,13 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   }
   if (pos != s.size()) return std::nullopt;
   const auto local = date::sys_days{ymd} + hours(h) + minutes(mi) + seconds(sec) + fraction;
-  return time_point_cast<system_clock::duration>(local - offset);
+  // system_clock counts nanoseconds in 64 bits (years 1678..2262): a valid RFC 3339 year outside that
+  // range would overflow the cast (found by fuzz/fuzz_notified), so it is refused like any bad input.
+  const auto utc = local - offset;
+  if (utc < time_point_cast<microseconds>(system_clock::time_point::min()) ||
+      utc > time_point_cast<microseconds>(system_clock::time_point::max()))
+    return std::nullopt;
+  return time_point_cast<system_clock::duration>(utc);
 }
 
 }  // namespace devenv
