@@ -1,6 +1,8 @@
 // The simulated controller status of Deployments, StatefulSets and ReplicaSets: what their controllers would
-// write while pods come up. No pods are simulated; only the counts, observedGeneration and (for
-// Deployments) the Available/Progressing conditions. Pure functions of (object, now); thread-safe.
+// write while pods come up (the counts, observedGeneration and, for Deployments, the Available/Progressing
+// conditions); and the kubelet's view of a created Pod: Pending with its QoS class, then Running after the
+// ready delay, or Failed with reason DeadlineExceeded once spec.activeDeadlineSeconds has passed since it
+// started. Pure functions of (object, now); thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 
 namespace kubesim {
 
-// Whether `resource` ("deployments", "statefulsets", "replicasets") gets a simulated status.
+// Whether `resource` ("deployments", "statefulsets", "replicasets", "pods") gets a simulated status.
 bool simulates_workload(std::string_view resource);
 
 // spec.replicas, defaulting to 1 as the apiserver does.
@@ -21,7 +23,13 @@ std::int64_t desired_replicas(const nlohmann::json& object);
 // ready/available must still rise to the spec (the caller schedules mark_ready after the ready delay).
 bool apply_spec_change(std::string_view resource, nlohmann::json& object, std::string_view now);
 
-// The ready delay has elapsed: ready/available reach the spec. Returns whether the object changed.
+// The ready delay has elapsed: ready/available reach the spec (a Pod starts running, or fails at once when
+// its deadline is already over). Returns whether the object changed.
 bool mark_ready(std::string_view resource, nlohmann::json& object, std::string_view now);
+
+// A Pending or Running pod whose spec.activeDeadlineSeconds has passed since status.startTime (or since its
+// creation, before it started) becomes Failed with reason DeadlineExceeded, as the kubelet does. Returns
+// whether the pod changed. `now` is RFC 3339.
+bool fail_past_deadline(nlohmann::json& pod, std::string_view now);
 
 }  // namespace kubesim
