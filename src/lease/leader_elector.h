@@ -51,6 +51,9 @@ class leader_elector {
   // run() on a thread of the elector's own; stop() raises its flag and joins it (idempotent).
   void start();
   void stop();
+  // Raises start()'s stop flag without waiting (safe from a signal handler's strand): the thread steps down
+  // and releases on its own; stop() then only joins.
+  void request_stop() { stop_ = true; }
 
   bool is_leader() const;
   // The holder last observed ("" when none or not yet read).
