@@ -241,6 +241,7 @@ net::awaitable<http::response> api_server::handle(http::request& request) {
   record.time = clock_();
   record.method = request.method;
   record.path = request.path;
+  record.user_agent = request.header("user-agent");
   if (const auto q = request.target.find('?'); q != std::string::npos)
     record.query = request.target.substr(q + 1);
   http::response response;

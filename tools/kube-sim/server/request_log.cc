@@ -27,7 +27,8 @@ json request_log::to_json(std::uint64_t index, const request_record& r) {
           {"user", r.user},         {"latencyMs", static_cast<double>(r.latency.count()) / 1000.0},
           {"verb", r.verb},         {"apiGroup", r.api_group},
           {"resource", r.resource}, {"subresource", r.subresource},
-          {"namespace", r.ns},      {"name", r.name}};
+          {"namespace", r.ns},      {"name", r.name},
+          {"userAgent", r.user_agent}};
 }
 
 void request_log::add(request_record record) {

@@ -21,7 +21,8 @@ struct request_record {
   std::string path;
   std::string query;  // raw query string, without '?'
   unsigned status = 0;
-  std::string user;  // authenticated username; "" when the request was not authenticated
+  std::string user;        // authenticated username; "" when the request was not authenticated
+  std::string user_agent;  // the User-Agent header: tells apart clients sharing one identity (tests)
   std::chrono::microseconds latency{0};
   std::string verb;       // get, list, watch, create, update, patch, delete, deletecollection; "" otherwise
   std::string api_group;  // Kubernetes coordinates, when the path names a resource
