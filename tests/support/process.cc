@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -59,6 +60,20 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
 
 int decode_status(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+// With DEVENV_REQUEST_LOG_DIR set (ctest sets it for the integration tests), every kube-sim keeps its
+// request log there, one file per instance, so tests/deploy can check the chart's RBAC against every call
+// devenv-scaler made.
+std::string request_log_file() {
+  const char* dir = std::getenv("DEVENV_REQUEST_LOG_DIR");
+  if (!dir || !*dir) return {};
+  static std::atomic<unsigned> instance{0};
+  std::filesystem::create_directories(dir);
+  const auto stamp = std::chrono::system_clock::now().time_since_epoch().count();
+  return (std::filesystem::path(dir) / ("kube-sim-" + std::to_string(getpid()) + "-" + std::to_string(stamp) +
+                                        "-" + std::to_string(instance++) + ".jsonl"))
+      .string();
 }
 
 }  // namespace
@@ -155,6 +170,7 @@ kube_sim_process::kube_sim_process(std::filesystem::path dir, std::vector<std::s
             std::vector<std::string> argv = {binary_path("tools/kube-sim/kube-sim").string(), "--listen",
                                              "127.0.0.1:0", "--data-dir", (dir_ / "kube-sim").string()};
             argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+            if (auto log = request_log_file(); !log.empty()) argv.insert(argv.end(), {"--request-log", log});
             std::filesystem::create_directories(dir_);
             return argv;
           }(),
