@@ -50,6 +50,17 @@ std::vector<resource_kind> build() {
                        "ValidatingWebhookConfiguration", "validatingwebhookconfiguration", false, {}, {}));
   kinds.push_back(
       make("authentication.k8s.io", "tokenreviews", "TokenReview", "tokenreview", false, {}, {}, {"create"}));
+  // What a Helm chart installs next to the scaler (tests/deploy applies the chart): stored, not enforced.
+  kinds.push_back(make("", "services", "Service", "service", true, {"svc"}, {"status"}));
+  kinds.push_back(make("policy", "poddisruptionbudgets", "PodDisruptionBudget", "poddisruptionbudget", true,
+                       {"pdb"}, {"status"}));
+  kinds.push_back(make("rbac.authorization.k8s.io", "roles", "Role", "role", true, {}, {}));
+  kinds.push_back(
+      make("rbac.authorization.k8s.io", "rolebindings", "RoleBinding", "rolebinding", true, {}, {}));
+  kinds.push_back(
+      make("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", "clusterrole", false, {}, {}));
+  kinds.push_back(make("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding",
+                       "clusterrolebinding", false, {}, {}));
   return kinds;
 }
 
