@@ -119,6 +119,19 @@ http::response fake_slack::handle(http::request& req) {
         answer = {{"ok", true},
                   {"channel", p.json.is_object() ? p.json.value("channel", "") : ""},
                   {"ts", "1700000000." + std::to_string(next_ts_++)}};
+      } else if (method == "chat.update") {
+        // Slack answers with the channel and ts of the message it updated.
+        const auto field = [&](const char* key) {
+          return p.json.is_object() && p.json.contains(key) && p.json[key].is_string()
+                     ? p.json[key].get<std::string>()
+                     : std::string();
+        };
+        if (field("channel").empty() || field("ts").empty()) {
+          answer = {{"ok", false}, {"error", "message_not_found"}};
+        } else {
+          answer = {
+              {"ok", true}, {"channel", field("channel")}, {"ts", field("ts")}, {"text", field("text")}};
+        }
       } else if (method == "chat.postEphemeral") {
         answer = {{"ok", true}, {"message_ts", "1700000000." + std::to_string(next_ts_++)}};
       } else if (method == "usergroups.users.list") {

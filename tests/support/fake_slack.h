@@ -1,6 +1,6 @@
 // fake_slack: a stand-in for Slack's side of the conversation, on 127.0.0.1:0 — the Web API
-// (<base_url>/chat.postMessage, chat.postEphemeral, usergroups.users.list) and response_url receivers
-// (<url>/response/<id>) — recording every request it receives. Faithful to the protocol parts our client
+// (<base_url>/chat.postMessage, chat.update, chat.postEphemeral, usergroups.users.list) and response_url
+// receivers (<url>/response/<id>) — recording every request it receives. Faithful to the protocol parts our client
 // relies on: Web API answers are {"ok": ...} JSON (invalid_auth without the expected bearer token), a
 // response_url answers "ok". Fault knobs: the next N requests answer 429 with Retry-After, or a 5xx.
 //

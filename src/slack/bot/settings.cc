@@ -141,6 +141,8 @@ result<slack_settings> parse_node(const YAML::Node& node, slack_settings s) {
       if (key == "web_api_timeout") s.web_api_timeout = *d;
       if (key == "max_retry_after") s.max_retry_after = duration_cast<std::chrono::seconds>(*d);
       if (key == "usergroup_cache_ttl") s.usergroup_cache_ttl = duration_cast<std::chrono::seconds>(*d);
+    } else if (key == "shutdown_warnings") {
+      s.shutdown_warnings = v.as<bool>();
     } else if (key == "access") {
       auto a = parse_access(v);
       if (!a) return tl::unexpected(a.error());

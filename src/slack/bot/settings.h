@@ -35,6 +35,9 @@ struct slack_settings {
   std::chrono::seconds max_retry_after{30};           // slack.max_retry_after: longest 429 wait honoured
   std::chrono::seconds usergroup_cache_ttl{300};      // slack.usergroup_cache_ttl
   access_policy access;                               // slack.access
+  // slack.shutdown_warnings: post the shutdown warnings and the after-stop message (src/notify). The offsets
+  // are the schedule's (schedule.warnings), not a second list here that could disagree.
+  bool shutdown_warnings = true;
 };
 
 using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
