@@ -22,6 +22,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,11 @@ namespace devenv::aws {
 result<credentials> parse_sts_credentials(std::string_view xml);
 // Container / IMDS JSON: {AccessKeyId, SecretAccessKey, Token, Expiration[, Code]}.
 result<credentials> parse_json_credentials(std::string_view json);
+
+// Where container credentials are fetched, or nullopt when neither variable is set. FULL_URI over plain
+// http must name a loopback address or the ECS/EKS agent addresses (169.254.170.2, 169.254.170.23,
+// fd00:ec2::23), as the SDKs require; anything else is errc::invalid_argument.
+result<std::optional<std::string>> container_credentials_url(const env_lookup& env);
 
 struct provider_http_options {
   std::chrono::milliseconds timeout{5'000};  // per request
@@ -56,6 +62,7 @@ std::shared_ptr<credentials_provider> make_imds_provider(env_lookup env, const h
                                                          provider_http_options options = {});
 
 // Tries providers in order (see above).
+// Once a provider has answered, later calls go to it alone (a refresh never falls through to another source).
 class chain_provider final : public credentials_provider {
  public:
   explicit chain_provider(std::vector<std::shared_ptr<credentials_provider>> providers);
@@ -63,6 +70,8 @@ class chain_provider final : public credentials_provider {
 
  private:
   std::vector<std::shared_ptr<credentials_provider>> providers_;
+  std::mutex mutex_;
+  std::optional<std::size_t> chosen_;
 };
 
 // Answers the last credentials until `refresh_margin` before their expiration, then asks `inner` again. If
