@@ -1,6 +1,8 @@
 #include "aws/credential_chain.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <fstream>
@@ -293,8 +295,11 @@ result<std::optional<std::string>> container_credentials_url(const env_lookup& e
   } else {
     host = host.substr(0, host.find(':'));
   }
-  const bool allowed = host.starts_with("127.") || host == "localhost" || host == "[::1]" ||
-                       host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]";
+  in_addr v4{};
+  // Parsed, not prefix-matched: "127.0.0.1.example.com" is not loopback.
+  const bool loopback_v4 = inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+  const bool allowed = loopback_v4 || host == "localhost" || host == "[::1]" || host == "169.254.170.2" ||
+                       host == "169.254.170.23" || host == "[fd00:ec2::23]";
   if (!allowed)
     return fail(errc::invalid_argument,
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI over http must be a loopback or container-agent address");
