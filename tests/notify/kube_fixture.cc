@@ -27,6 +27,7 @@ std::string seed_yaml() {
   out +=
       ns_yaml("dev4", "  labels: {scheduler: disabled}\n  annotations: {devenv-scaler/slack-channel: C1}\n");
   out += ns_yaml("kube-system", "");
+  out += ns_yaml("devenv-scaler", "");  // the scaler's own (protected): holds the Lease
   for (const std::string ns : {"dev1", "dev2", "dev3", "dev4", "kube-system"}) out += deployment_yaml(ns);
   return out;
 }

@@ -1,7 +1,8 @@
 // The shared setup of the notify integration tests: kube-sim (port 0, temp dir) seeded with environments
-// dev1..dev4 (dev1, dev2 in channel C1; dev3 in C2 with an owner; dev4 scheduler=disabled) and a protected
-// kube-system, their shutdown CronJobs converged (Europe/Berlin, 19:00, Mon-Fri), the fake Slack, and a fake
-// clock that only moves when a test or an injected sleeper moves it. Not thread-safe except now().
+// dev1..dev4 (dev1, dev2 in channel C1; dev3 in C2 with an owner; dev4 scheduler=disabled), a protected
+// kube-system and the scaler's own namespace devenv-scaler; their shutdown CronJobs converged (Europe/Berlin,
+// 19:00, Mon-Fri); the fake Slack; and a fake clock that only moves when a test or an injected sleeper moves
+// it. Not thread-safe except now().
 #pragma once
 
 #include <gtest/gtest.h>
