@@ -15,6 +15,7 @@
 #include "http/router.h"
 #include "metrics/registry.h"
 #include "schedule/cronjob_manager.h"
+#include "support/support_service.h"
 
 namespace devenv::api {
 
@@ -32,6 +33,8 @@ struct rest_context {
   schedule::cronjob_manager* schedules = nullptr;
   // The wall clock; required with `schedules` or `service_accounts` (no clock reads below src/app).
   std::function<std::chrono::system_clock::time_point()> now;
+  // Optional: support pods (add_support_routes; requires `now`).
+  support::support_service* support = nullptr;
 };
 
 // Also registers the schedule routes (add_schedule_routes).
@@ -41,6 +44,9 @@ void add_schedule_routes(http::router& router, const rest_context& context);
 // Static tokens, then the TokenReview when configured; the TokenReview runs on the worker pool.
 net::awaitable<result<principal>> authenticate_request(const rest_context& context, const http::request& req);
 void add_operations_routes(http::router& router, const rest_context& context);
+// GET/POST /api/v1/support-pods, DELETE /api/v1/support-pods/{name} (support_routes.cc); context.support
+// must be set.
+void add_support_routes(http::router& router, const rest_context& context);
 
 // Declares the request metrics and returns the server's handler.
 http::handler make_dispatcher(std::shared_ptr<const http::router> router, metrics::registry& metrics);

@@ -21,10 +21,12 @@
 #include "kube/client.h"
 #include "kube/paths.h"
 #include "metrics/registry.h"
+#include "notify/warning_runner.h"
 #include "schedule/cronjob_manager.h"
 #include "schedule/kube_cronjob_store.h"
 #include "schedule/kube_namespace_reconciler.h"
 #include "schedule/reset_timer.h"
+#include "slack/bot/interactions.h"
 #include "slack/bot/routes.h"
 
 namespace devenv::app {
@@ -201,6 +203,7 @@ int serve(const config& cfg) {
   // Slack: only when a signing secret is configured (without it no request could be verified).
   std::unique_ptr<slack::web_api_client> slack_web;
   std::unique_ptr<slack::usergroup_directory> slack_groups;
+  std::unique_ptr<notify::warning_runner> shutdown_warnings;  // leader-only; needs the bot token
   if (cfg.slack.enabled) {
     slack::web_api_options web_options;
     web_options.base_url = cfg.slack.api_base_url;
@@ -223,6 +226,20 @@ int serve(const config& cfg) {
     slack_ctx.groups = slack_groups.get();
     slack_ctx.schedules = &cronjobs;
     slack::add_slack_routes(*router, slack_ctx);
+    slack::add_slack_interaction_routes(*router, slack_ctx);
+    if (cfg.slack.shutdown_warnings && !cfg.slack.bot_token.empty()) {
+      notify::runner_options warning_options;
+      warning_options.notices.offsets = cfg.schedule.schedule.warnings;
+      warning_options.notices.default_channel = cfg.slack.default_channel;
+      warning_options.notices.service_account = cfg.schedule.cronjob.service_account;
+      warning_options.protection = protection;
+      warning_options.now = [] { return wall_clock::now(); };
+      warning_options.is_leader = [&is_leader] { return is_leader(); };
+      shutdown_warnings =
+          std::make_unique<notify::warning_runner>(store, cronjobs, *slack_web, warning_options);
+    } else if (cfg.slack.shutdown_warnings) {
+      spdlog::info("Slack shutdown warnings need DEVENV_SLACK_BOT_TOKEN: none will be sent");
+    }
   } else {
     spdlog::info("Slack is not configured (DEVENV_SLACK_SIGNING_SECRET): /slack routes are not served");
   }
@@ -260,6 +277,10 @@ int serve(const config& cfg) {
 
   // Background work: the namespace reconciler (its own thread: it blocks on watches) and the morning reset.
   std::atomic<bool> stop_background{false};
+  // Shutdown warnings: every replica runs the loop, only the leader sends (is_leader, plus the claims on the
+  // namespaces, so a handover overlap cannot send a warning twice).
+  std::thread warnings_thread;
+  if (shutdown_warnings) warnings_thread = std::thread([&] { shutdown_warnings->run(stop_background); });
   std::thread reconciler_thread;
   std::thread reset_thread;
   std::optional<schedule::namespace_reconciler> reconciler;
@@ -309,6 +330,7 @@ int serve(const config& cfg) {
   stop_background = true;
   if (reconciler_thread.joinable()) reconciler_thread.join();
   if (reset_thread.joinable()) reset_thread.join();
+  if (warnings_thread.joinable()) warnings_thread.join();
   workers.join();
   spdlog::info("devenv-scaler stopped");
   return 0;
