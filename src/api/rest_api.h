@@ -16,6 +16,7 @@
 #include "metrics/registry.h"
 #include "schedule/cronjob_manager.h"
 #include "support/support_service.h"
+#include "support/support_service.h"
 
 namespace devenv::api {
 
@@ -35,6 +36,8 @@ struct rest_context {
   std::function<std::chrono::system_clock::time_point()> now;
   // Optional: support pods (add_support_routes; requires `now`).
   support::support_service* support = nullptr;
+  // Optional: support pods (add_support_routes; requires `now`).
+  support::support_service* support = nullptr;
 };
 
 // Also registers the schedule routes (add_schedule_routes).
@@ -44,6 +47,9 @@ void add_schedule_routes(http::router& router, const rest_context& context);
 // Static tokens, then the TokenReview when configured; the TokenReview runs on the worker pool.
 net::awaitable<result<principal>> authenticate_request(const rest_context& context, const http::request& req);
 void add_operations_routes(http::router& router, const rest_context& context);
+// GET/POST /api/v1/support-pods, DELETE /api/v1/support-pods/{name} (support_routes.cc); context.support
+// must be set.
+void add_support_routes(http::router& router, const rest_context& context);
 // GET/POST /api/v1/support-pods, DELETE /api/v1/support-pods/{name} (support_routes.cc); context.support
 // must be set.
 void add_support_routes(http::router& router, const rest_context& context);

@@ -100,13 +100,15 @@ result<void> parse_sizes(const YAML::Node& n, support_settings& s) {
 }
 
 result<void> parse_into(const YAML::Node& node, support_settings& s) {
-  static const std::set<std::string> keys = {"namespace",       "kind",           "image",       "command",
-                                             "service_account", "node_selector",  "tolerations", "sizes",
-                                             "max_lifetime",    "per_user_limit", "admins"};
+  static const std::set<std::string> keys = {"enabled", "namespace",       "kind",           "image",
+                                             "command", "service_account", "node_selector",  "tolerations",
+                                             "sizes",   "max_lifetime",    "per_user_limit", "admins"};
   for (const auto& kv : node) {
     const auto key = kv.first.as<std::string>();
     if (!keys.contains(key)) return fail(errc::invalid_argument, "support: unknown key '" + key + "'");
   }
+  s.enabled = true;
+  if (const auto n = node["enabled"]; n && !n.IsNull()) s.enabled = n.as<bool>();
   if (const auto n = node["kind"]; n && !n.IsNull() && n.as<std::string>() != "Pod") {
     // A Job's pod gets a generated name, so `kubectl exec <name>` from the reply would not work; see
     // docs/support-pods.md.

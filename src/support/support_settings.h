@@ -32,6 +32,9 @@ struct size_resources {
 };
 
 struct support_settings {
+  // support.enabled: true when the configuration has a `support:` section (unless it says false). Off by
+  // default: the namespace and the RBAC on pods must exist first (docs/support-pods.md).
+  bool enabled = false;
   std::string ns = "devenv-support";   // support.namespace
   std::string image = "busybox:1.36";  // support.image
   // support.command: the container's command. The default idles and exits at once on SIGTERM, so a stop does
@@ -63,9 +66,9 @@ struct support_settings {
 // "XS, S, M, L, XL" — for error messages.
 std::string size_list();
 
-// `node` is the `support:` mapping and may be undefined or null (all defaults). Unknown keys are errors
-// naming the key; durations are written "12h", "90m", "1d 2h" (core/duration.h) or as a number of seconds.
-// Quantities are checked and each size's request may not exceed its limit. errc::invalid_argument.
+// `node` is the `support:` mapping and may be undefined or null (all defaults, disabled). Unknown keys are
+// errors naming the key; durations are written "12h", "90m", "1d 2h" (core/duration.h) or as a number of
+// seconds. Quantities are checked and each size's request may not exceed its limit. errc::invalid_argument.
 result<support_settings> parse_support_settings(const YAML::Node& node);
 
 }  // namespace devenv::support

@@ -17,6 +17,7 @@ result<support_settings> parse(const std::string& yaml) {
 TEST(SupportSettings, DefaultsKeepTheOriginalMemoryWithCpuScaled) {
   auto s = parse("");
   ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->enabled);  // no section: off
   EXPECT_EQ(s->ns, "devenv-support");
   EXPECT_EQ(s->max_lifetime, std::chrono::hours(12));
   EXPECT_EQ(*s->resolve_size(""), "S");
@@ -54,6 +55,7 @@ per_user_limit: 5
 admins: [U0ADMIN, "api:ops"]
 )");
   ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->enabled);  // a section turns it on
   EXPECT_EQ(s->ns, "ops-support");
   EXPECT_EQ(s->image, "registry.example/toolbox:2");
   EXPECT_EQ(s->command, (std::vector<std::string>{"sleep", "infinity"}));
@@ -69,6 +71,7 @@ admins: [U0ADMIN, "api:ops"]
   EXPECT_TRUE(s->is_admin("api:ops"));
   EXPECT_FALSE(s->is_admin("U0OTHER"));
   EXPECT_EQ(parse("max_lifetime: 3600")->max_lifetime, std::chrono::hours(1));
+  EXPECT_FALSE(parse("enabled: false")->enabled);
 }
 
 TEST(SupportSettings, RefusesBadInputNamingTheKey) {
@@ -93,6 +96,7 @@ TEST(SupportSettings, RefusesBadInputNamingTheKey) {
            {"tolerations: {key: x}", "support.tolerations"},
            {"admins: U1", "support.admins"},
            {"[1, 2]", "support must be a mapping"},
+           {"enabled: sometimes", "support:"},
        }) {
     SCOPED_TRACE(r.yaml);
     auto s = parse(r.yaml);

@@ -10,6 +10,7 @@
 
 #include "core/offload.h"
 #include "slack/bot/render.h"
+#include "slack/bot/support_render.h"
 #include "slack/command.h"
 #include "slack/form.h"
 #include "slack/mrkdwn.h"
@@ -217,7 +218,7 @@ net::awaitable<access_decision> decide(const slack_context& ctx, const slash_com
 
 // What a parsed command asks of the handler; computed without I/O.
 struct request_plan {
-  enum kind_t { answer_now, read_status, read_list, run_action, run_prolong } kind = answer_now;
+  enum kind_t { answer_now, read_status, read_list, run_action, run_prolong, run_support } kind = answer_now;
   std::string command;  // metrics label
   std::string result = "ok";
   message now;  // for answer_now
@@ -225,6 +226,9 @@ struct request_plan {
   std::string environment;
   env::env_action action = env::env_action::stop;
   std::chrono::minutes duration{};  // for run_prolong
+  std::string support_op;           // for run_support: "start", "stop" or "list"
+  std::string support_name;
+  std::string support_size;
 };
 
 request_plan plan_for(const command& c) {
@@ -241,20 +245,25 @@ request_plan plan_for(const command& c) {
                    p.environment = cmd.env;
                    p.duration = cmd.duration;
                  },
-                 [&](const support_start_cmd&) {
-                   p.command = "support";
-                   p.result = "not_enabled";
-                   p.now = render_not_enabled("support");
+                 // Support pods live in their own namespace, not in an environment: access rules grant
+                 // `support` without an environment (like list).
+                 [&](const support_start_cmd& cmd) {
+                   p.kind = request_plan::run_support;
+                   p.command = p.access_action = "support";
+                   p.support_op = "start";
+                   p.support_name = cmd.name;
+                   p.support_size = std::string(to_string(cmd.size));
                  },
-                 [&](const support_stop_cmd&) {
-                   p.command = "support";
-                   p.result = "not_enabled";
-                   p.now = render_not_enabled("support");
+                 [&](const support_stop_cmd& cmd) {
+                   p.kind = request_plan::run_support;
+                   p.command = p.access_action = "support";
+                   p.support_op = "stop";
+                   p.support_name = cmd.name;
                  },
                  [&](const support_list_cmd&) {
-                   p.command = "support";
-                   p.result = "not_enabled";
-                   p.now = render_not_enabled("support");
+                   p.kind = request_plan::run_support;
+                   p.command = p.access_action = "support";
+                   p.support_op = "list";
                  },
                  [&](const status_cmd& s) {
                    p.kind = request_plan::read_status;
@@ -327,6 +336,10 @@ net::awaitable<http::response> handle_command(const slack_context& ctx, http::re
     out.result = "not_enabled";
     co_return reply(render_not_enabled("prolongate"));
   }
+  if (plan.kind == request_plan::run_support && ctx.support == nullptr) {
+    out.result = "not_enabled";
+    co_return reply(render_not_enabled("support"));
+  }
 
   // 4. Access.
   const auto decision = co_await decide(ctx, *slash, plan.access_action, plan.environment);
@@ -368,6 +381,41 @@ net::awaitable<http::response> handle_command(const slack_context& ctx, http::re
           return r ? render_list(*r) : render_failure("list", "", r.error());
         };
     auto answer = co_await fast_read(ctx, plan.command, slash->response_url, read, render);
+    co_return answer;
+  }
+  if (plan.kind == request_plan::run_support) {
+    // A few Kubernetes calls: answered inline like status, else posted when done. The Slack user id owns the
+    // pod (ids are stable; display names change).
+    using outcome_t = std::variant<support::support_pod, std::vector<support::support_pod>>;
+    const std::string op = plan.support_op;
+    const std::string pod_name = plan.support_name;
+    const std::string size = plan.support_size;
+    const std::string owner = slash->user_id;
+    const std::function<result<outcome_t>()> work = [ctx, op, pod_name, size, owner]() -> result<outcome_t> {
+      if (op == "list") {
+        auto pods = ctx.support->list();
+        if (!pods) return tl::unexpected(pods.error());
+        return outcome_t(std::move(*pods));
+      }
+      auto pod =
+          op == "start" ? ctx.support->start(owner, pod_name, size) : ctx.support->stop(owner, pod_name);
+      if (!pod) return tl::unexpected(pod.error());
+      spdlog::info("slack: support {} {} by {}", op, pod_name, owner);
+      return outcome_t(std::move(*pod));
+    };
+    const std::function<message(const result<outcome_t>&)> render = [ctx, op, pod_name,
+                                                                     owner](const result<outcome_t>& r) {
+      const auto& support_settings = ctx.support->settings();
+      if (!r) return render_support_failure(op, pod_name, r.error(), support_settings);
+      const auto now = ctx.wall_clock();
+      if (const auto* pods = std::get_if<std::vector<support::support_pod>>(&*r)) {
+        return render_support_list(*pods, support_settings.ns, now);
+      }
+      const auto& pod = std::get<support::support_pod>(*r);
+      return op == "start" ? render_support_started(pod, now) : render_support_stopped(pod, owner);
+    };
+    const std::string what = "support " + op;
+    auto answer = co_await fast_read(ctx, what, slash->response_url, work, render);
     co_return answer;
   }
   const slack_actor actor{slash->user_id, slash->user_name};

@@ -1,7 +1,8 @@
 // The Slack routes of devenv-scaler: POST /slack/commands, the /devenv slash command. Each request is
 // verified (signature over the raw body, timestamp within tolerance) before anything else is read; then the
 // form is decoded, the command parsed, access decided, and the command answered within Slack's 3 s window:
-//   help, malformed input, denials, prolongate/support (not enabled yet) → an ephemeral answer at once;
+//   help, malformed input, denials, prolongate/support when not configured → an ephemeral answer at once;
+//   support start|stop|list → run on the worker pool like status (the Slack user id owns the pod);
 //   status, list → read on the worker pool and answered inline when the read finishes within
 //                  settings.fast_read_timeout, else acknowledged and posted to response_url when done;
 //   stop, start  → acknowledged at once ("Stopping `dev1`…"), run in the background on the worker pool,
@@ -25,6 +26,7 @@
 #include "slack/bot/settings.h"
 #include "slack/bot/usergroup_directory.h"
 #include "slack/bot/web_api_client.h"
+#include "support/support_service.h"
 
 namespace devenv::slack {
 
@@ -44,6 +46,8 @@ struct slack_context {
   usergroup_directory* groups = nullptr;
   // Optional: the shutdown CronJobs, so status shows the next shutdown. Null: status shows none.
   schedule::cronjob_manager* schedules = nullptr;
+  // Optional: support pods (`support start|stop|list`). Null: those commands answer "not enabled".
+  support::support_service* support = nullptr;
 };
 
 // Declares the Slack metrics on context.metrics and registers the routes. Every pointer in `context` must
