@@ -10,6 +10,32 @@ std::string scheduler_value(const env::schedule_label& label) {
   return label.value.empty() ? std::string("enabled") : label.value;
 }
 
+std::string_view outcome_name(env::resource_outcome outcome) {
+  switch (outcome) {
+    case env::resource_outcome::ok:
+      return "changed";
+    case env::resource_outcome::skipped:
+      return "skipped";
+    case env::resource_outcome::failed:
+      break;
+  }
+  return "failed";
+}
+
+// EC2/RDS of an environment from the inventory (issue 7): {resources:[{kind,id,type,state}], ageSeconds,
+// stale, error}. ageSeconds is null before the first refresh.
+nlohmann::json aws_json(const env::external_status& e) {
+  nlohmann::json resources = nlohmann::json::array();
+  for (const auto& r : e.resources) {
+    resources.push_back({{"kind", r.kind}, {"id", r.id}, {"type", r.type}, {"state", r.state}});
+  }
+  nlohmann::json out{{"resources", std::move(resources)},
+                     {"ageSeconds", e.age ? nlohmann::json(e.age->count()) : nlohmann::json(nullptr)},
+                     {"stale", e.stale}};
+  if (!e.error.empty()) out["error"] = e.error;
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const env::environment_status& s) {
@@ -36,6 +62,7 @@ nlohmann::json to_json(const env::environment_status& s) {
                          {"outcome", s.last->outcome},
                          {"time", s.last->time ? format_rfc3339(*s.last->time) : ""}};
   }
+  if (s.external) out["aws"] = aws_json(*s.external);
   return out;
 }
 
@@ -67,6 +94,19 @@ nlohmann::json to_json(const env::operation_report& r) {
                      {"counts", {{"changed", r.ok}, {"skipped", r.skipped}, {"failed", r.failed}}},
                      {"items", std::move(items)}};
   if (!r.warnings.empty()) out["warnings"] = r.warnings;
+  if (!r.resources.empty()) {
+    nlohmann::json resources = nlohmann::json::array();
+    for (const auto& i : r.resources) {
+      resources.push_back({{"kind", i.kind},
+                           {"id", i.id},
+                           {"type", i.type},
+                           {"from", i.from_state},
+                           {"to", i.to_state},
+                           {"outcome", outcome_name(i.outcome)},
+                           {"message", i.message}});
+    }
+    out["resources"] = std::move(resources);
+  }
   return out;
 }
 

@@ -90,6 +90,17 @@ message render_report(const env::operation_report& report, const slack_actor& ac
                                   escape_mrkdwn(item.message)));
     }
   }
+  // EC2/RDS of the environment (issue 7), each with what happened to it.
+  for (const auto& r : report.resources) {
+    const std::string what = r.id.empty()
+                                 ? std::string("EC2/RDS")
+                                 : fmt::format("{} `{}`", escape_mrkdwn(r.kind), escape_mrkdwn(r.id));
+    if (r.outcome == env::resource_outcome::failed) {
+      lines.push_back(fmt::format(":x: {}: {}", what, escape_mrkdwn(r.message)));
+    } else {
+      lines.push_back(fmt::format("• {}: {}", what, escape_mrkdwn(r.message)));
+    }
+  }
   m.body.list(lines, 40);
   std::vector<std::string> notes;
   for (const auto& w : report.warnings) notes.push_back(":warning: " + escape_mrkdwn(w));
@@ -145,6 +156,16 @@ message render_status(const env::environment_status& s,
     lines.push_back(std::move(line));
   }
   if (lines.empty()) lines.push_back("_no Deployments or StatefulSets_");
+  if (s.external) {
+    for (const auto& r : s.external->resources) {
+      lines.push_back(fmt::format("• {} `{}` ({}): {}", escape_mrkdwn(r.kind), escape_mrkdwn(r.id),
+                                  escape_mrkdwn(r.type), escape_mrkdwn(r.state)));
+    }
+    std::string age = s.external->age ? fmt::format("as of {} s ago", s.external->age->count())
+                                      : std::string("never refreshed");
+    if (s.external->stale) age += " :warning: stale: " + escape_mrkdwn(s.external->error);
+    lines.push_back(fmt::format("_EC2/RDS inventory {}_", age));
+  }
   m.body.list(lines, 60);
 
   std::vector<std::string> context;
