@@ -160,7 +160,8 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
     if (root && !root.IsNull()) {
       if (auto r = check_keys(
               root, "",
-              {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile"});
+              {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile",
+               "aws"});
           !r) {
         return tl::unexpected(r.error());
       }
@@ -214,6 +215,9 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
   auto slack = slack::parse_slack_settings(has_root ? root["slack"] : none, env);
   if (!slack) return tl::unexpected(slack.error());
   c.slack = std::move(*slack);
+  auto aws = inventory::parse_aws_settings(has_root ? root["aws"] : none, env);
+  if (!aws) return tl::unexpected(aws.error());
+  c.aws = std::move(*aws);
   return c;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/aws_settings.h"
 #include "schedule/schedule_settings.h"
 #include "slack/bot/settings.h"
 
@@ -62,6 +63,7 @@ struct config {
   server_config server;
   schedule::schedule_settings schedule;  // `schedule:` section, see src/schedule/schedule_settings.h
   slack::slack_settings slack;           // `slack:` section, see src/slack/bot/settings.h
+  inventory::aws_settings aws;           // `aws:` section, see src/inventory/aws_settings.h
   bool reconcile = true;                 // DEVENV_RECONCILE: run the namespace reconciler and morning reset
   kubernetes_config kubernetes;
   environments_config environments;
