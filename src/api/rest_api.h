@@ -16,7 +16,6 @@
 #include "metrics/registry.h"
 #include "schedule/cronjob_manager.h"
 #include "support/support_service.h"
-#include "support/support_service.h"
 
 namespace devenv::api {
 
@@ -36,8 +35,8 @@ struct rest_context {
   std::function<std::chrono::system_clock::time_point()> now;
   // Optional: support pods (add_support_routes; requires `now`).
   support::support_service* support = nullptr;
-  // Optional: support pods (add_support_routes; requires `now`).
-  support::support_service* support = nullptr;
+  // Whether GET /api/v1/dashboard answers without a token (config dashboard.public); see docs/dashboard.md.
+  bool dashboard_public = true;
 };
 
 // Also registers the schedule routes (add_schedule_routes).
@@ -50,9 +49,8 @@ void add_operations_routes(http::router& router, const rest_context& context);
 // GET/POST /api/v1/support-pods, DELETE /api/v1/support-pods/{name} (support_routes.cc); context.support
 // must be set.
 void add_support_routes(http::router& router, const rest_context& context);
-// GET/POST /api/v1/support-pods, DELETE /api/v1/support-pods/{name} (support_routes.cc); context.support
-// must be set.
-void add_support_routes(http::router& router, const rest_context& context);
+// GET / and its files under /dashboard/ (public, static), GET /api/v1/dashboard (dashboard_routes.cc).
+void add_dashboard_routes(http::router& router, const rest_context& context);
 
 // Declares the request metrics and returns the server's handler.
 http::handler make_dispatcher(std::shared_ptr<const http::router> router, metrics::registry& metrics);

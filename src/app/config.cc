@@ -161,7 +161,7 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
       if (auto r = check_keys(
               root, "",
               {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile",
-               "aws"});
+               "aws", "dashboard"});
           !r) {
         return tl::unexpected(r.error());
       }
@@ -199,11 +199,16 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
         if (!r) return tl::unexpected(r.error());
       }
       if (root["reconcile"]) c.reconcile = root["reconcile"].as<bool>();
+      const auto d = root["dashboard"];
+      if (auto r = check_keys(d, "dashboard", {"public"}); !r) return tl::unexpected(r.error());
+      if (auto r = read(d, "dashboard", "public", c.dashboard.public_access); !r)
+        return tl::unexpected(r.error());
     }
   } catch (const YAML::Exception& ex) {
     return fail(errc::invalid_argument, fmt::format("config: invalid YAML: {}", ex.what()));
   }
   if (auto v = env("DEVENV_RECONCILE")) c.reconcile = *v != "false" && *v != "0";
+  if (auto v = env("DEVENV_DASHBOARD_PUBLIC")) c.dashboard.public_access = *v != "false" && *v != "0";
   if (auto r = apply_env(c, env); !r) return tl::unexpected(r.error());
   if (auto r = validate(c); !r) return tl::unexpected(r.error());
   // The schedule and Slack sections belong to their modules, which also read their own variables.

@@ -54,6 +54,12 @@ struct api_config {
   std::string tokens;       // DEVENV_API_TOKENS: "name:token,name2:token2" (full access)
 };
 
+struct dashboard_config {
+  // DEVENV_DASHBOARD_PUBLIC: GET /api/v1/dashboard answers without a token (the page itself is always public:
+  // it holds no data). false: any valid API token may read it. See docs/dashboard.md.
+  bool public_access = true;
+};
+
 struct log_config {
   std::string level = "info";   // DEVENV_LOG_LEVEL: trace, debug, info, warn, error
   std::string format = "json";  // DEVENV_LOG_FORMAT: json or text
@@ -69,6 +75,7 @@ struct config {
   environments_config environments;
   api_config api;
   log_config log;
+  dashboard_config dashboard;
 };
 
 using env_reader = std::function<std::optional<std::string>(std::string_view name)>;

@@ -173,6 +173,7 @@ int serve(const config& cfg) {
   ctx.service_accounts = &service_accounts;
   ctx.schedules = &cronjobs;
   ctx.now = [] { return wall_clock::now(); };
+  ctx.dashboard_public = cfg.dashboard.public_access;
   ctx.probe_ready = [&kube_client]() -> result<void> {
     auto version = kube_client.get("/version");
     if (!version) return tl::unexpected(version.error());
@@ -181,6 +182,7 @@ int serve(const config& cfg) {
   auto router = std::make_shared<http::router>();
   api::add_environment_routes(*router, ctx);
   api::add_operations_routes(*router, ctx);
+  api::add_dashboard_routes(*router, ctx);
 
   admission::admission_context admission_ctx;
   admission_ctx.label_key = cfg.environments.label_key;
