@@ -161,7 +161,7 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
       if (auto r = check_keys(
               root, "",
               {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile",
-               "aws", "dashboard"});
+               "aws", "dashboard", "leader_election"});
           !r) {
         return tl::unexpected(r.error());
       }
@@ -220,6 +220,9 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
   auto slack = slack::parse_slack_settings(has_root ? root["slack"] : none, env);
   if (!slack) return tl::unexpected(slack.error());
   c.slack = std::move(*slack);
+  auto election = lease::parse_election_settings(has_root ? root["leader_election"] : none, env);
+  if (!election) return tl::unexpected(election.error());
+  c.leader_election = std::move(*election);
   auto aws = inventory::parse_aws_settings(has_root ? root["aws"] : none, env);
   if (!aws) return tl::unexpected(aws.error());
   c.aws = std::move(*aws);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 #include "admission/admission_routes.h"
 #include "admission/webhook_certificates.h"
@@ -20,6 +22,9 @@
 #include "http/server.h"
 #include "kube/client.h"
 #include "kube/paths.h"
+#include "lease/kube_lease_store.h"
+#include "lease/leader_elector.h"
+#include "lease/leader_tasks.h"
 #include "metrics/registry.h"
 #include "notify/warning_runner.h"
 #include "schedule/cronjob_manager.h"
@@ -128,8 +133,46 @@ int serve(const config& cfg) {
   };
   kube::client kube_client(*connection, kube_options);
 
+  // Leader election: one replica holds the Lease (in the scaler's own namespace) and runs the leader-only
+  // work. Loops registered in leader_work run on threads of their own while this replica leads; timers that
+  // only tick ask is_leader() before acting (always true with leader_election.enabled=false). leader_work is
+  // declared before the elector, whose stop callback stops it, so it outlives it.
+  lease::leader_tasks leader_work;
+  std::unique_ptr<kube::client> lease_client;
+  std::unique_ptr<lease::kube_lease_store> lease_store;
+  std::unique_ptr<lease::leader_elector> elector;
+  if (cfg.leader_election.enabled) {
+    // Its own client: a short per-attempt timeout and no retries (the elector retries every retry_period),
+    // so a slow API server cannot keep a leader's renewal in flight past its renew deadline.
+    kube::client_options lease_options = kube_options;
+    lease_options.request_timeout = std::min(
+        kube_options.request_timeout,
+        std::chrono::duration_cast<std::chrono::milliseconds>(cfg.leader_election.timing.renew_deadline / 2));
+    lease_options.retry.max_attempts = 1;
+    lease_client = std::make_unique<kube::client>(*connection, lease_options);
+    const std::string ns = cfg.environments.own_namespace.empty() ? "default" : cfg.environments.own_namespace;
+    lease_store = std::make_unique<lease::kube_lease_store>(*lease_client, ns, cfg.leader_election.lease_name);
+    char host[256] = {};
+    ::gethostname(host, sizeof(host) - 1);
+    lease::elector_options elector_options;
+    elector_options.identity = lease::resolve_identity(
+        cfg.leader_election.identity,
+        [](std::string_view name) -> std::optional<std::string> {
+          const char* v = std::getenv(std::string(name).c_str());
+          if (v == nullptr) return std::nullopt;
+          return std::string(v);
+        },
+        host, static_cast<long>(::getpid()));
+    elector_options.timing = cfg.leader_election.timing;
+    elector_options.on_started_leading = [&leader_work] { leader_work.start(); };
+    elector_options.on_stopped_leading = [&leader_work] { leader_work.stop(); };
+    elector = std::make_unique<lease::leader_elector>(*lease_store, elector_options);
+    spdlog::info("leader election: Lease {}/{} as {}", ns, cfg.leader_election.lease_name, elector->identity());
+  }
   // Leader-only work (timers, warnings, caches) asks this before acting; it follows the Lease election.
-  std::function<bool()> is_leader = [] { return true; };
+  std::function<bool()> is_leader = [e = elector.get()] { return e == nullptr || e->is_leader(); };
+  metrics.declare_gauge("devenv_leader", "1 while this replica leads (holds the Lease), else 0.",
+                        [&is_leader] { return is_leader() ? 1.0 : 0.0; });
 
   const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
@@ -277,14 +320,13 @@ int serve(const config& cfg) {
   spdlog::info("devenv-scaler serving on {}://{}:{} against {}", server_options.tls ? "https" : "http",
                server_options.address, server.port(), connection->server);
 
-  // Background work: the namespace reconciler (its own thread: it blocks on watches) and the morning reset.
+  // Background work: the namespace reconciler (its own thread: it blocks on watches) and the morning reset,
+  // leader-only loops (leader_work) started and stopped with leadership.
   std::atomic<bool> stop_background{false};
   // Shutdown warnings: every replica runs the loop, only the leader sends (is_leader, plus the claims on the
   // namespaces, so a handover overlap cannot send a warning twice).
   std::thread warnings_thread;
   if (shutdown_warnings) warnings_thread = std::thread([&] { shutdown_warnings->run(stop_background); });
-  std::thread reconciler_thread;
-  std::thread reset_thread;
   std::optional<schedule::namespace_reconciler> reconciler;
   if (cfg.reconcile) {
     schedule::reconciler_options reconciler_options;
@@ -297,15 +339,8 @@ int serve(const config& cfg) {
         spdlog::info("reconciler: CronJob of {} {}", ns, schedule::to_string(r->action));
     };
     reconciler.emplace(kube_client, cronjobs, reconciler_options);
-    reconciler_thread = std::thread([&] {
-      try {
-        reconciler->run(stop_background);
-      } catch (const std::exception& e) {
-        spdlog::error("reconciler stopped: {}", e.what());
-      }
-    });
-    // The morning reset: idempotent, so every replica may run it (leader election will narrow it to one).
-    reset_thread = std::thread([&] {
+    leader_work.add("reconciler", [&](const std::atomic<bool>& stop) { reconciler->run(stop); });
+    leader_work.add("morning reset", [&](const std::atomic<bool>& stop) {
       schedule::reset_timer_options reset_options;
       reset_options.now = [] { return wall_clock::now(); };
       reset_options.on_reset = [](const result<schedule::reset_report>& r) {
@@ -317,8 +352,13 @@ int serve(const config& cfg) {
                      r->reset.size(), r->errors.size());
         for (const auto& e : r->errors) spdlog::warn("morning reset: {}", e);
       };
-      schedule::run_reset_timer(cronjobs, reset_options, stop_background);
+      schedule::run_reset_timer(cronjobs, reset_options, stop);
     });
+  }
+  if (elector) {
+    elector->start();
+  } else {
+    leader_work.start();
   }
 
   net::signal_set signals(io, SIGINT, SIGTERM);
@@ -326,12 +366,14 @@ int serve(const config& cfg) {
     if (ec) return;
     spdlog::info("signal {}: draining (up to {} s)", signal, cfg.server.drain.count());
     stop_background = true;
+    // Step down and release the Lease now, not after draining: a standby takes over at its next attempt.
+    if (elector) elector->request_stop();
     server.stop(cfg.server.drain);
   });
   io.run();
   stop_background = true;
-  if (reconciler_thread.joinable()) reconciler_thread.join();
-  if (reset_thread.joinable()) reset_thread.join();
+  if (elector) elector->stop();  // stops leader_work, then releases the Lease
+  leader_work.stop();
   if (warnings_thread.joinable()) warnings_thread.join();
   workers.join();
   spdlog::info("devenv-scaler stopped");
