@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "app/logging.h"
 #include "app/serve.h"
+#include "inventory/aws_runtime.h"
 
 namespace {
 
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--kubeconfig", kubeconfig, "kubeconfig file (overrides kubernetes.kubeconfig)");
   serve_cmd->add_option("--context", context, "kubeconfig context (overrides kubernetes.context)");
   serve_cmd->add_option("--port-file", port_file, "write the bound port to this file once listening");
+
+  auto* cacher_cmd =
+      cli.add_subcommand("cacher", "Refresh the AWS inventory (EC2/RDS of environments) as its own process.");
+  cacher_cmd->add_option("--config", config_file, "YAML configuration file (env DEVENV_CONFIG)");
 
   app::cli_options client;
   client.server = env_or("DEVENV_SERVER", client.server);
@@ -80,6 +85,15 @@ int main(int argc, char** argv) {
     }
     app::init_logging(cfg->log.level, cfg->log.format);
     return app::serve(*cfg);
+  }
+  if (cacher_cmd->parsed()) {
+    auto cfg = app::load_config(config_file, [](std::string_view n) { return getenv_opt(n); });
+    if (!cfg) {
+      std::cerr << cfg.error().message << "\n";
+      return 2;
+    }
+    app::init_logging(cfg->log.level, cfg->log.format);
+    return inventory::run_standalone_cacher(cfg->aws, aws::process_environment());
   }
   for (auto* cmd : client_cmds) {
     if (cmd->parsed()) {

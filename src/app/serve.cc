@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include "env/environment_service.h"
 #include "env/kube_workload_store.h"
 #include "http/server.h"
+#include "inventory/aws_runtime.h"
+#include "inventory/refresh_loop.h"
 #include "kube/client.h"
 #include "kube/paths.h"
 #include "lease/kube_lease_store.h"
@@ -176,11 +179,29 @@ int serve(const config& cfg) {
 
   const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
+  // EC2/RDS follow their environment when aws.enabled (issue 7): stop/start act on them through the adapter,
+  // status reads the inventory, the leader refreshes it (and re-stops databases RDS restarted) below.
+  std::unique_ptr<inventory::aws_runtime> aws_resources;
+  if (cfg.aws.enabled) {
+    auto created =
+        inventory::aws_runtime::create(cfg.aws, aws::process_environment(), [] { return wall_clock::now(); });
+    if (!created) {
+      spdlog::error("aws: {}", created.error().message);
+      return 2;
+    }
+    aws_resources = std::move(*created);
+    metrics.declare_gauge("devenv_inventory_age_seconds",
+                          "Seconds since the AWS inventory was last refreshed successfully (-1: never).",
+                          [&aws_resources] { return aws_resources->cache().age_seconds(); });
+    metrics.declare_counter("devenv_rds_guard_stops_total",
+                            "Databases stopped again while their environment is stopped, by result.");
+  }
   env::service_options env_options;
   env_options.protected_globs = cfg.environments.protected_globs;
   env_options.own_namespace = cfg.environments.own_namespace;
   env_options.schedule_label_key = cfg.environments.label_key;
   env_options.max_concurrency = cfg.environments.concurrency;
+  if (aws_resources) env_options.external = &aws_resources->resources();
   env::environment_service environments(
       store, [] { return wall_clock::now(); }, env_options,
       [&metrics](env::env_action action, const result<env::operation_report>& r) {
@@ -353,6 +374,29 @@ int serve(const config& cfg) {
         for (const auto& e : r->errors) spdlog::warn("morning reset: {}", e);
       };
       schedule::run_reset_timer(cronjobs, reset_options, stop);
+    });
+  }
+  if (aws_resources) {
+    leader_work.add("aws inventory", [&](const std::atomic<bool>& stop) {
+      inventory::refresh_loop_options options;
+      options.period = cfg.aws.refresh_period;
+      options.guard_period = cfg.aws.guard_period;
+      options.stopped_environments = [&environments]() -> result<std::set<std::string>> {
+        auto all = environments.list();
+        if (!all) return tl::unexpected(all.error());
+        std::set<std::string> stopped;
+        for (const auto& e : *all) {
+          if (e.error.empty() && e.state == env::env_state::stopped) stopped.insert(e.ns);
+        }
+        return stopped;
+      };
+      options.on_guard = [&metrics](const std::vector<env::resource_item>& items) {
+        for (const auto& i : items) {
+          metrics.increment("devenv_rds_guard_stops_total",
+                            {{"result", i.outcome == env::resource_outcome::failed ? "failed" : "ok"}});
+        }
+      };
+      inventory::run_refresh_loop(aws_resources->cache(), &aws_resources->resources(), options, stop);
     });
   }
   if (elector) {

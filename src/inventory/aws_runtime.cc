@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <thread>
 
 #include "aws/credential_chain.h"
@@ -10,6 +11,7 @@
 #include "http/curl_client.h"
 #include "inventory/aws_cloud_api.h"
 #include "inventory/dynamodb_store.h"
+#include "inventory/refresh_loop.h"
 #include "inventory/sqlite_store.h"
 
 namespace devenv::inventory {
@@ -84,6 +86,34 @@ result<std::unique_ptr<aws_runtime>> aws_runtime::create(const aws_settings& set
   p->resources = std::make_unique<cloud_resources>(
       *p->api, *p->cache, wait, clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
   return std::unique_ptr<aws_runtime>(new aws_runtime(std::move(p)));
+}
+
+namespace {
+std::atomic<bool> cacher_stop{false};
+extern "C" void on_cacher_signal(int) {
+  cacher_stop = true;
+}
+}  // namespace
+
+int run_standalone_cacher(const aws_settings& settings, aws::env_lookup env) {
+  if (!settings.enabled) {
+    spdlog::error("cacher: aws.enabled is false (set it or DEVENV_AWS_ENABLED=true)");
+    return 2;
+  }
+  auto runtime =
+      aws_runtime::create(settings, std::move(env), [] { return std::chrono::system_clock::now(); });
+  if (!runtime) {
+    spdlog::error("cacher: {}", runtime.error().message);
+    return 2;
+  }
+  std::signal(SIGINT, on_cacher_signal);
+  std::signal(SIGTERM, on_cacher_signal);
+  spdlog::info("cacher: refreshing every {} s", settings.refresh_period.count());
+  refresh_loop_options options;
+  options.period = settings.refresh_period;
+  run_refresh_loop((*runtime)->cache(), nullptr, options, cacher_stop);
+  spdlog::info("cacher: stopped");
+  return 0;
 }
 
 }  // namespace devenv::inventory

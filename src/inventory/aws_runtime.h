@@ -32,4 +32,8 @@ class aws_runtime {
   std::unique_ptr<parts> parts_;
 };
 
+// `devenv-scaler cacher`: the refresher as its own process (no RDS guard: that needs the environments' state,
+// which `serve` has). Refreshes until SIGINT/SIGTERM; returns the exit code (2 when it cannot start).
+int run_standalone_cacher(const aws_settings& settings, aws::env_lookup env);
+
 }  // namespace devenv::inventory
