@@ -34,7 +34,10 @@ void add_operations_routes(http::router& router, const rest_context& ctx) {
   router.add("GET", "/readyz",
              [ctx](http::request&, const http::path_params&) -> net::awaitable<http::response> {
                auto ready = co_await offload(*ctx.workers, [&] { return ctx.probe_ready(); });
-               if (!ready) co_return http::response::text(503, "not ready: " + ready.error().message + "\n");
+               // Readiness is exactly "the Kubernetes API answers", so the reason says so.
+               if (!ready)
+                 co_return http::response::text(
+                     503, "not ready: the Kubernetes API is unreachable (" + ready.error().message + ")\n");
                co_return http::response::text(200, "ok\n");
              });
   router.add("GET", "/metrics",

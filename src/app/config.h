@@ -17,6 +17,7 @@
 #include "lease/election_settings.h"
 #include "schedule/schedule_settings.h"
 #include "slack/bot/settings.h"
+#include "support/support_settings.h"
 
 namespace devenv::app {
 
@@ -70,6 +71,7 @@ struct config {
   server_config server;
   schedule::schedule_settings schedule;  // `schedule:` section, see src/schedule/schedule_settings.h
   slack::slack_settings slack;           // `slack:` section, see src/slack/bot/settings.h
+  support::support_settings support;     // `support:` section, see src/support/support_settings.h
   lease::election_settings leader_election;  // `leader_election:` section, see src/lease/election_settings.h
   inventory::aws_settings aws;           // `aws:` section, see src/inventory/aws_settings.h
   bool reconcile = true;                 // DEVENV_RECONCILE: run the namespace reconciler and morning reset

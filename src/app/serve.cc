@@ -36,6 +36,8 @@
 #include "schedule/reset_timer.h"
 #include "slack/bot/interactions.h"
 #include "slack/bot/routes.h"
+#include "support/kube_support_store.h"
+#include "support/support_service.h"
 
 namespace devenv::app {
 
@@ -179,6 +181,18 @@ int serve(const config& cfg) {
 
   const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
+  // Support pods, when the `support:` section enables them; their namespace may never be a protected one.
+  std::unique_ptr<support::kube_support_store> support_store;
+  std::unique_ptr<support::support_service> support_pods;
+  if (cfg.support.enabled) {
+    if (protection.is_protected(cfg.support.ns)) {
+      spdlog::error("support.namespace {} is a protected namespace", cfg.support.ns);
+      return 2;
+    }
+    support_store = std::make_unique<support::kube_support_store>(kube_client);
+    support_pods = std::make_unique<support::support_service>(*support_store, cfg.support,
+                                                              [] { return wall_clock::now(); });
+  }
   // EC2/RDS follow their environment when aws.enabled (issue 7): stop/start act on them through the adapter,
   // status reads the inventory, the leader refreshes it (and re-stops databases RDS restarted) below.
   std::unique_ptr<inventory::aws_runtime> aws_resources;
@@ -237,6 +251,7 @@ int serve(const config& cfg) {
   ctx.service_accounts = &service_accounts;
   ctx.schedules = &cronjobs;
   ctx.now = [] { return wall_clock::now(); };
+  ctx.support = support_pods.get();
   ctx.dashboard_public = cfg.dashboard.public_access;
   ctx.probe_ready = [&kube_client]() -> result<void> {
     auto version = kube_client.get("/version");
@@ -246,6 +261,7 @@ int serve(const config& cfg) {
   auto router = std::make_shared<http::router>();
   api::add_environment_routes(*router, ctx);
   api::add_operations_routes(*router, ctx);
+  if (support_pods) api::add_support_routes(*router, ctx);
   api::add_dashboard_routes(*router, ctx);
 
   admission::admission_context admission_ctx;
@@ -291,6 +307,7 @@ int serve(const config& cfg) {
     slack_ctx.web = slack_web.get();
     slack_ctx.groups = slack_groups.get();
     slack_ctx.schedules = &cronjobs;
+    slack_ctx.support = support_pods.get();
     slack::add_slack_routes(*router, slack_ctx);
     slack::add_slack_interaction_routes(*router, slack_ctx);
     if (cfg.slack.shutdown_warnings && !cfg.slack.bot_token.empty()) {
