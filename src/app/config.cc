@@ -158,10 +158,9 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
   try {
     root = yaml_text.empty() ? YAML::Node() : YAML::Load(std::string(yaml_text));
     if (root && !root.IsNull()) {
-      if (auto r = check_keys(
-              root, "",
-              {"server", "kubernetes", "environments", "api", "log", "schedule", "slack", "reconcile",
-               "aws", "dashboard", "leader_election"});
+      if (auto r = check_keys(root, "",
+                              {"server", "kubernetes", "environments", "api", "log", "schedule", "slack",
+                               "reconcile", "aws", "dashboard", "leader_election", "support"});
           !r) {
         return tl::unexpected(r.error());
       }
@@ -220,6 +219,9 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
   auto slack = slack::parse_slack_settings(has_root ? root["slack"] : none, env);
   if (!slack) return tl::unexpected(slack.error());
   c.slack = std::move(*slack);
+  auto support_section = support::parse_support_settings(has_root ? root["support"] : none);
+  if (!support_section) return tl::unexpected(support_section.error());
+  c.support = std::move(*support_section);
   auto election = lease::parse_election_settings(has_root ? root["leader_election"] : none, env);
   if (!election) return tl::unexpected(election.error());
   c.leader_election = std::move(*election);
