@@ -181,11 +181,15 @@ int serve(const config& cfg) {
 
   const env::protection_policy protection(cfg.environments.protected_globs, cfg.environments.own_namespace);
   env::kube_workload_store store(kube_client);
-  // Support pods, when the `support:` section enables them; their namespace may never be a protected one.
+  // Support pods, when the `support:` section enables them. Their namespace may not be one the built-in rules
+  // protect (kube-*, default, the scaler's own); configured globs may name it, so that it is never managed
+  // as an environment (the chart does this).
   std::unique_ptr<support::kube_support_store> support_store;
   std::unique_ptr<support::support_service> support_pods;
   if (cfg.support.enabled) {
-    if (protection.is_protected(cfg.support.ns)) {
+    const env::protection_policy built_in(env::protection_policy::default_globs(),
+                                          cfg.environments.own_namespace);
+    if (built_in.is_protected(cfg.support.ns)) {
       spdlog::error("support.namespace {} is a protected namespace", cfg.support.ns);
       return 2;
     }
