@@ -89,6 +89,12 @@ and webhook names and the self-signed mode are environment variables only: see d
 {{- $_ := set $config "api" $api -}}
 {{- end -}}
 {{- if .Values.support.enabled -}}
+{{- /* A `support:` section turns support pods on in the server. */ -}}
+{{- $support := default dict (get $config "support") -}}
+{{- if not (hasKey $support "enabled") -}}
+{{- $_ := set $support "enabled" true -}}
+{{- end -}}
+{{- $_ := set $config "support" $support -}}
 {{- /* The support pods' namespace is never an environment. */ -}}
 {{- $environments := default dict (get $config "environments") -}}
 {{- $protected := default (list "kube-*" "default") (get $environments "protected") -}}
