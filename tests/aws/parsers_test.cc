@@ -251,5 +251,29 @@ TEST(rds_xml, parses_pages_and_actions) {
   EXPECT_FALSE(parse_db_cluster_action("<StopDBInstanceResponse/>"));
 }
 
+// Every truncation of real-shaped answers is either parsed or rejected, never a crash (run under ASan/UBSan
+// in CI); the fuzz targets go further.
+TEST(parsers, survive_every_truncation) {
+  const std::string ec2 =
+      "<DescribeInstancesResponse><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId>"
+      "<instanceState><name>running</name></instanceState><tagSet><item><key>k</key><value>v</value></item>"
+      "</tagSet></item></instancesSet></item></reservationSet><nextToken>t</nextToken></"
+      "DescribeInstancesResponse>";
+  const std::string rds =
+      "<DescribeDBInstancesResponse><DescribeDBInstancesResult><Marker>m</Marker><DBInstances><DBInstance>"
+      "<DBInstanceIdentifier>db1</DBInstanceIdentifier><TagList><Tag><Key>k</Key><Value>v</Value></Tag></"
+      "TagList>"
+      "</DBInstance></DBInstances></DescribeDBInstancesResult></DescribeDBInstancesResponse>";
+  const std::string error = R"({"__type":"x#ThrottlingException","message":"m"})";
+  const std::string profile = "[profile a]\nregion = eu-west-1\n[b]\nkey = value\n";
+  int parsed = 0;
+  for (std::size_t n = 0; n <= ec2.size(); ++n) parsed += parse_describe_instances(ec2.substr(0, n)) ? 1 : 0;
+  for (std::size_t n = 0; n <= rds.size(); ++n)
+    parsed += parse_describe_db_instances(rds.substr(0, n)) ? 1 : 0;
+  for (std::size_t n = 0; n <= error.size(); ++n) parse_error_response(400, error.substr(0, n));
+  for (std::size_t n = 0; n <= profile.size(); ++n) (void)parse_profile_file(profile.substr(0, n), true);
+  EXPECT_EQ(parsed, 2);  // only the complete documents
+}
+
 }  // namespace
 }  // namespace devenv::aws
