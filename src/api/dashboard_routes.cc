@@ -75,19 +75,6 @@ result<snapshot> collect(const rest_context& ctx) {
   return s;
 }
 
-// AWS: {resources: [{kind, id, type, state}], ageSeconds, stale, error}, from the inventory cache.
-json aws_json(const env::external_status& e) {
-  json resources = json::array();
-  for (const auto& r : e.resources) {
-    resources.push_back({{"kind", r.kind}, {"id", r.id}, {"type", r.type}, {"state", r.state}});
-  }
-  json out{{"resources", std::move(resources)},
-           {"ageSeconds", e.age ? json(e.age->count()) : json(nullptr)},
-           {"stale", e.stale}};
-  if (!e.error.empty()) out["error"] = e.error;
-  return out;
-}
-
 json support_pod_json(const support::support_pod& p) {
   const auto at = [](support::time_point t) {
     return t == support::time_point{} ? json(nullptr) : json(format_rfc3339(t));
@@ -134,7 +121,7 @@ json render(const snapshot& s, const rest_context& ctx, std::chrono::system_cloc
       item["nextShutdown"] = to_json(ctx.schedules->describe(
           it == s.cronjobs->end() ? std::nullopt : std::optional(it->second), state, now));
     }
-    if (st.external) item["aws"] = aws_json(*st.external);
+    // `aws` (when AWS is configured) comes with the status itself: environment_json.cc.
     environments.push_back(std::move(item));
   }
   json out{{"environments", std::move(environments)}};

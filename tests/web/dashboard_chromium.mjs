@@ -7,7 +7,8 @@
 //   inputs, WCAG AA contrast of every text, a visible keyboard focus, no console errors, a strict CSP;
 // - the phone viewport (375 px) has no horizontal scroll;
 // - hidden tabs stop polling and resume when visible;
-// - optional sections (AWS, support pods) render when the document carries them and are absent otherwise.
+// - optional sections (AWS, support pods) render when the document carries them and are absent otherwise;
+// - with dashboard.public=false the page asks for a token and shows the rows once it is valid.
 // Screenshots go to --out (dashboard.png, dashboard-phone.png); docs/dashboard.png is a copy of one.
 import { join } from "node:path";
 import { check, run, until } from "./harness.mjs";
@@ -248,4 +249,30 @@ await run("dashboard in Chromium", async ({ cluster, context, out }) => {
   const contrastFull = await contrastFailures(second);
   check(contrastFull.length === 0, `contrast with every section: ${contrastFull.join("; ")}`);
   check(consoleErrors.length === 0, `console errors: ${consoleErrors.join(" | ")}`);
+
+  // dashboard.public=false: the page asks for a token, keeps it for the tab only, and then shows the rows.
+  const privateUrl = await cluster.startScaler("private-scaler", { DEVENV_DASHBOARD_PUBLIC: "false" });
+  const third = await context.newPage();
+  const thirdErrors = [];
+  // The first, tokenless request is refused by design; Chromium logs that 401 as a failed resource.
+  third.on("console", (m) => { if (m.type() === "error" && !m.text().includes("401")) thirdErrors.push(m.text()); });
+  third.on("pageerror", (e) => thirdErrors.push(String(e)));
+  await third.goto(`${privateUrl}/`);
+  await third.waitForSelector("#token-form:not([hidden])");
+  check(await third.isHidden("#environments"), "environments shown without a token");
+  await third.fill("#token", "wrong-token-0123456789");
+  const [refused] = await Promise.all([
+    third.waitForResponse((r) => r.url().endsWith("/api/v1/dashboard")),
+    third.click('#token-form button[type="submit"]'),
+  ]);
+  check(refused.status() === 401, `a wrong token got ${refused.status()}`);
+  await third.waitForFunction(() => /not accepted/.test(document.getElementById("status").textContent));
+  check(await third.isHidden("#environments"), "environments shown with a wrong token");
+  await third.fill("#token", cluster.token);
+  await third.click('#token-form button[type="submit"]');
+  await third.waitForSelector("#environments tbody tr[data-environment]");
+  check(await third.isHidden("#token-form"), "the token form stays after a valid token");
+  check(!third.url().includes(cluster.token), "the token went into the URL");
+  check(await third.evaluate(() => document.getElementById("token").value === ""), "the token stays in the input");
+  check(thirdErrors.length === 0, `console errors with a token: ${thirdErrors.join(" | ")}`);
 });

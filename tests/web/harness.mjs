@@ -61,14 +61,20 @@ export class Cluster {
     const sim = this.spawn(this.args["kube-sim"], simArgs, "kube-sim.log");
     await waitForFile(join(this.dir, "kube-sim", "ready"), sim, "kube-sim");
     this.kubeconfig = join(this.dir, "kube-sim", "kubeconfig");
-    const scaler = this.spawn(this.args.scaler,
-      ["serve", "--listen", "127.0.0.1:0", "--kubeconfig", this.kubeconfig, "--port-file", join(this.dir, "port")],
-      "devenv-scaler.log",
-      { DEVENV_API_TOKENS: `web:${this.token}`, DEVENV_LOG_FORMAT: "text", DEVENV_TIMEZONE: "Europe/Berlin",
-        ...extraEnv });
-    const port = await waitForFile(join(this.dir, "port"), scaler, "devenv-scaler");
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await this.startScaler("devenv-scaler", extraEnv);
     return this;
+  }
+
+  // Another devenv-scaler against the same kube-sim (e.g. with other settings); returns its URL.
+  async startScaler(name, extraEnv = {}) {
+    const portFile = join(this.dir, `${name}.port`);
+    const scaler = this.spawn(this.args.scaler,
+      ["serve", "--listen", "127.0.0.1:0", "--kubeconfig", this.kubeconfig, "--port-file", portFile],
+      `${name}.log`,
+      { DEVENV_API_TOKENS: `web:${this.token}`, DEVENV_LOG_FORMAT: "text", DEVENV_TIMEZONE: "Europe/Berlin",
+        DEVENV_RECONCILE: name === "devenv-scaler" ? "true" : "false", ...extraEnv });
+    const port = await waitForFile(portFile, scaler, name);
+    return `http://127.0.0.1:${port}`;
   }
 
   spawn(binary, args, log, env = {}) {

@@ -212,8 +212,13 @@
       if (token()) headers.Authorization = `Bearer ${token()}`;
       const response = await fetch("/api/v1/dashboard", { headers, cache: "no-store" });
       if (response.status === 401) {
+        const rejected = Boolean(token());
+        window.sessionStorage.removeItem("devenv-dashboard-token");
         $("token-form").hidden = false;
-        $("status").textContent = "A token is needed to see the environments.";
+        $("environments").hidden = true;
+        $("status").textContent = rejected
+          ? "That token was not accepted; enter another."
+          : "A token is needed to see the environments.";
         return;
       }
       if (response.status === 304) {
