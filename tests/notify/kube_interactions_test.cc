@@ -242,6 +242,17 @@ TEST_F(interactions_kube, DeniedUserIsToldAndNothingChanges) {
   EXPECT_TRUE(slack_.posts_to("/api/chat.update").empty());
 }
 
+TEST_F(interactions_kube, WithoutABotTokenTheMessageIsReplacedThroughResponseUrl) {
+  settings_.bot_token.clear();
+  ASSERT_EQ(click(std::string(slack::extend_1h_action), "dev1"), 200);
+  ASSERT_TRUE(slack_.wait_for("/response/click", 1));
+  const auto post = slack_.posts_to("/response/click").front().json;
+  EXPECT_TRUE(post.value("replace_original", false));
+  EXPECT_NE(post.value("text", "").find("extended `dev1` by 1 h"), std::string::npos) << post.dump();
+  EXPECT_TRUE(slack_.posts_to("/api/chat.update").empty());
+  EXPECT_EQ(cronjob_schedule("dev1"), "0 20 27 11 *");
+}
+
 TEST_F(interactions_kube, ProtectedNamespaceIsUnreachable) {
   ASSERT_EQ(click(std::string(slack::stop_now_action), "kube-system", "U_ALICE"), 200);
   ASSERT_TRUE(slack_.wait_for("/response/click", 1));
