@@ -221,6 +221,10 @@ scaler_process::scaler_process(std::filesystem::path dir, const std::filesystem:
           [&] {
             extra_env.emplace("DEVENV_API_TOKENS", api_tokens);
             extra_env.emplace("DEVENV_LOG_FORMAT", "text");
+            // A stable leader-election identity per folder, like a pod's name across container restarts: a
+            // scaler restarted here (even after SIGKILL) renews its own Lease at once instead of waiting for
+            // it to expire. Unique per folder, so replicas in different folders never share one.
+            extra_env.emplace("DEVENV_LEADER_IDENTITY", std::filesystem::absolute(dir_).string());
             return extra_env;
           }()) {
   ready_ = process_.wait_for_file(dir_ / "port");
