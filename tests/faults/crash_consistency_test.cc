@@ -5,6 +5,7 @@
 // kills per phase; DEVENV_CRASH_SEEDS=N for more.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <future>
 #include <thread>
 

@@ -4,6 +4,7 @@
 // annotation left. 20 seeds in the suite; DEVENV_FAULT_SEEDS=N (and DEVENV_FAULT_FIRST_SEED) for more.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "faults/fault_cluster.h"
