@@ -71,7 +71,8 @@ void write_port_file(const std::string& file, std::uint16_t port) {
 // written to a private folder for the TLS context, and the CA put into the webhook configuration's caBundle
 // so kube-apiserver trusts it. A failed caBundle patch is logged, not fatal: the reconciler still converges
 // CronJobs while the webhook is not trusted (failurePolicy Ignore).
-result<std::shared_ptr<http::tls_context>> self_signed_tls(const config& cfg, kube::client& api) {
+result<std::shared_ptr<http::tls_context>> self_signed_tls(const config& cfg, kube::client& api,
+                                                           std::string& ca_pem) {
   const auto now = wall_clock::now();
   const auto listen = split_listen_address(cfg.server.listen);
   std::vector<std::string> ips = {"127.0.0.1"};
@@ -87,6 +88,7 @@ result<std::shared_ptr<http::tls_context>> self_signed_tls(const config& cfg, ku
   if (auto written = http::certificate_authority::write_files(tls->serving, cert, key); !written) {
     return tl::unexpected(written.error());
   }
+  ca_pem = tls->ca_certificate;
   const auto path =
       kube::object_path(kube::resource::mutatingwebhookconfigurations, "", cfg.server.webhook_configuration);
   auto current = api.get(path);
@@ -103,6 +105,15 @@ result<std::shared_ptr<http::tls_context>> self_signed_tls(const config& cfg, ku
                  cfg.server.webhook_configuration);
   }
   return http::tls_context::from_files(cert, key);
+}
+
+// The CA file a shutdown Job must trust (schedule.cronjob.ca_file), read at each use so a rotation spreads.
+result<std::string> read_ca_file(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return fail(errc::not_found, "cannot read schedule.cronjob.ca_file " + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
@@ -232,6 +243,14 @@ int serve(const config& cfg) {
   schedule::manager_options manager_options;
   manager_options.label_key = cfg.environments.label_key;
   manager_options.protection = protection;
+  // What the shutdown Jobs trust, copied into each namespace's CA ConfigMap: the self-signed CA once it is
+  // generated below (before anything converges), else the configured file.
+  auto self_signed_ca = std::make_shared<std::string>();
+  manager_options.ca_bundle = [self_signed_ca, file = cfg.schedule.cronjob.ca_file]() -> result<std::string> {
+    if (!self_signed_ca->empty()) return *self_signed_ca;
+    if (file.empty()) return std::string();
+    return read_ca_file(file);
+  };
   schedule::cronjob_manager cronjobs(cronjob_store, cfg.schedule, manager_options);
 
   api::service_account_options sa_options;
@@ -344,7 +363,7 @@ int serve(const config& cfg) {
     }
     server_options.tls = *tls;
   } else if (cfg.server.tls_self_signed) {
-    auto tls = self_signed_tls(cfg, kube_client);
+    auto tls = self_signed_tls(cfg, kube_client, *self_signed_ca);
     if (!tls) {
       spdlog::error("self-signed TLS: {}", tls.error().message);
       return 2;

@@ -112,7 +112,10 @@ cronjob_state read_cronjob_state(const json& cronjob) {
 }
 
 cronjob_manager::cronjob_manager(cronjob_store& store, schedule_settings settings, manager_options options)
-    : store_(store), settings_(std::move(settings)), options_(std::move(options)) {}
+    : store_(store), settings_(std::move(settings)), options_(std::move(options)) {
+  if (!settings_.cronjob.ca_configmap.empty() && options_.ca_bundle)
+    ca_ = std::make_shared<ca_distributor>(store_, settings_.cronjob.ca_configmap, options_.ca_bundle);
+}
 
 std::string cronjob_manager::label_selector() const {
   return fmt::format("{}={}", managed_by_label, managed_by_value);
@@ -210,6 +213,15 @@ result<converge_result> cronjob_manager::converge_namespace(const json& namespac
     return converge_result{converge_action::skipped, false, "terminating"};
   }
   const bool suspend = read_scheduler_label(namespace_object, options_.label_key).suspend();
+  auto converged = converge_cronjob(ns, suspend, now);
+  if (!converged || !ca_) return converged;
+  if (auto ca = ca_->ensure(ns, now); !ca) {
+    return fail(ca.error().code, fmt::format("CronJob {}, but {}", to_string(converged->action), ca.error().message));
+  }
+  return converged;
+}
+
+result<converge_result> cronjob_manager::converge_cronjob(std::string_view ns, bool suspend, clock_point now) {
   const json desired = desired_cronjob(ns, suspend);
   const auto& name = settings_.cronjob.name;
 

@@ -11,13 +11,16 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "env/protection.h"
+#include "schedule/ca_distributor.h"
 #include "schedule/cronjob_state.h"
 #include "schedule/cronjob_store.h"
 #include "schedule/prolong_plan.h"
@@ -35,6 +38,9 @@ struct manager_options {
   std::string label_key = "scheduler";
   env::protection_policy protection;
   int max_conflict_retries = 5;  // re-read/re-plan rounds after a 409
+  // Our serving CA (PEM), distributed into settings.cronjob.ca_configmap in each managed namespace when both
+  // are set (ca_distributor.h). Null: the ConfigMap is left to the operator.
+  std::function<result<std::string>()> ca_bundle;
 };
 
 enum class converge_action { created, patched, unchanged, skipped };
@@ -81,7 +87,8 @@ class cronjob_manager {
 
   // Reads the namespace and converges its CronJob: creates it (and the ServiceAccount) when missing,
   // merge-patches what differs (suspend per label, Job template, limits), keeps a live prolongation's
-  // one-shot schedule and annotations, restores the default schedule when the prolongation has expired.
+  // one-shot schedule and annotations, restores the default schedule when the prolongation has expired;
+  // then keeps the CA ConfigMap current (a failure there is an error after the CronJob converged).
   // errc::not_found when the namespace does not exist (yet); protected or terminating → skipped.
   result<converge_result> converge(std::string_view ns, std::chrono::system_clock::time_point now);
   // The same from a Namespace object already read (the reconciler's snapshot).
@@ -118,11 +125,14 @@ class cronjob_manager {
  private:
   result<json> get_or_create(std::string_view ns, std::chrono::system_clock::time_point now);
   result<void> ensure_service_account(std::string_view ns);
+  result<converge_result> converge_cronjob(std::string_view ns, bool suspend,
+                                           std::chrono::system_clock::time_point now);
   std::string label_selector() const;
 
   cronjob_store& store_;
   schedule_settings settings_;
   manager_options options_;
+  std::shared_ptr<ca_distributor> ca_;  // null unless a CA ConfigMap and its source are configured
 };
 
 // The merge patch turning `current` into something that contains `desired` (objects compared key by key,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ class cronjob_store {
 
   // errc::conflict when it already exists.
   virtual result<void> create_service_account(std::string_view ns, std::string_view name) = 0;
+  // Makes the ConfigMap `name` in `ns` hold exactly `data` (created when missing, patched when different,
+  // left alone when equal). Returns whether it wrote.
+  virtual result<bool> apply_configmap(std::string_view ns, std::string_view name,
+                                       const std::map<std::string, std::string>& data) = 0;
 };
 
 }  // namespace devenv::schedule

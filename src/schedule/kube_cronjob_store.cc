@@ -65,4 +65,33 @@ result<void> kube_cronjob_store::create_service_account(std::string_view ns, std
   return {};
 }
 
+result<bool> kube_cronjob_store::apply_configmap(std::string_view ns, std::string_view name,
+                                                 const std::map<std::string, std::string>& data) {
+  const json wanted_data(data);
+  const std::string path = kube::object_path(kube::resource::configmaps, ns, name);
+  auto current = api_.get(path);
+  if (!current && current.error().code == errc::not_found) {
+    auto created = api_.create(
+        kube::collection_path(kube::resource::configmaps, ns),
+        json{{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
+             {"metadata",
+              {{"name", std::string(name)},
+               {"labels", {{"app.kubernetes.io/managed-by", "devenv-scaler"}}}}},
+             {"data", wanted_data}});
+    if (!created) return tl::unexpected(created.error());
+    return true;
+  }
+  if (!current) return tl::unexpected(current.error());
+  const json have = current->value("data", json::object());
+  bool same = have.is_object();
+  for (const auto& [key, value] : data) same = same && have.contains(key) && have[key] == value;
+  if (same) return false;
+  // Only our keys are written; the resourceVersion makes a concurrent writer re-converge instead.
+  auto patched = api_.merge_patch(path, json{{"data", wanted_data}},
+                                  current->value("/metadata/resourceVersion"_json_pointer, std::string()));
+  if (!patched) return tl::unexpected(patched.error());
+  return true;
+}
+
 }  // namespace devenv::schedule

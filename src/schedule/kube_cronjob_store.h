@@ -19,6 +19,8 @@ class kube_cronjob_store final : public cronjob_store {
   result<json> get_namespace(std::string_view name) override;
   result<std::vector<json>> list_namespaces() override;
   result<void> create_service_account(std::string_view ns, std::string_view name) override;
+  result<bool> apply_configmap(std::string_view ns, std::string_view name,
+                               const std::map<std::string, std::string>& data) override;
 
  private:
   kube::client& api_;

@@ -65,6 +65,8 @@ result<void> parse_cronjob(const YAML::Node& node, cronjob_settings& c) {
       c.server_url = text;
     } else if (key == "ca_configmap") {
       c.ca_configmap = text;
+    } else if (key == "ca_file") {
+      c.ca_file = text;
     } else if (key == "token_audience") {
       c.token_audience = text;
     } else if (key == "token_expiration_seconds") {
@@ -145,6 +147,7 @@ result<void> apply_env(const env_reader& env, schedule_input& in, cronjob_settin
   str("DEVENV_CRONJOB_SERVICE_ACCOUNT", c.service_account);
   str("DEVENV_CRONJOB_SERVER_URL", c.server_url);
   str("DEVENV_CRONJOB_CA_CONFIGMAP", c.ca_configmap);
+  str("DEVENV_CRONJOB_CA_FILE", c.ca_file);
   if (auto v = env("DEVENV_MAX_PROLONG")) {
     auto d = duration_value("max_prolong (DEVENV_MAX_PROLONG)", *v);
     if (!d) return tl::unexpected(d.error());

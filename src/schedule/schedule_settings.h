@@ -26,6 +26,10 @@ struct cronjob_settings {
   // mounts ConfigMaps from the pod's own namespace only, so the Job uses the `kube-root-ca.crt` pattern:
   // empty means "no CA mount" (a publicly trusted or plain-HTTP server).
   std::string ca_configmap;
+  // A PEM file on the server (e.g. ca.crt of the mounted serving certificate) whose content devenv-scaler
+  // writes into `ca_configmap` in every managed namespace, so the Job can verify us. Read at each converge,
+  // so a rotated CA spreads by itself. In self-signed mode the generated CA is used instead.
+  std::string ca_file;
   std::string token_audience = "devenv-scaler";  // projected token audience, checked by TokenReview
   int token_expiration_seconds = 600;            // the minimum Kubernetes allows
   int starting_deadline_seconds = 300;           // a shutdown missed by more than this is skipped
@@ -43,11 +47,12 @@ using env_reader = std::function<std::optional<std::string>(std::string_view nam
 
 // `node` is the `schedule:` mapping (may be undefined or null: all defaults). Keys: timezone, shutdown,
 // workdays, reset, max_prolong and after_hours_start (durations such as "4h"), warnings (list of durations
-// or minutes), cronjob: {image, service_account, server_url, ca_configmap, token_audience,
+// or minutes), cronjob: {image, service_account, server_url, ca_configmap, ca_file, token_audience,
 // token_expiration_seconds, starting_deadline_seconds, backoff_limit}. Environment variables override:
 // DEVENV_TIMEZONE, DEVENV_SHUTDOWN, DEVENV_WORKDAYS, DEVENV_RESET, DEVENV_MAX_PROLONG,
 // DEVENV_AFTER_HOURS_START, DEVENV_WARNINGS (comma-separated), DEVENV_CRONJOB_IMAGE,
-// DEVENV_CRONJOB_SERVICE_ACCOUNT, DEVENV_CRONJOB_SERVER_URL, DEVENV_CRONJOB_CA_CONFIGMAP.
+// DEVENV_CRONJOB_SERVICE_ACCOUNT, DEVENV_CRONJOB_SERVER_URL, DEVENV_CRONJOB_CA_CONFIGMAP,
+// DEVENV_CRONJOB_CA_FILE.
 // Unknown keys and bad values are errc::invalid_argument naming the key.
 result<schedule_settings> parse_schedule_settings(const YAML::Node& node, const env_reader& env);
 

@@ -257,6 +257,22 @@ TEST_F(SchedulesTest, SlackProlongateMovesTonightsShutdownAndRecordsWho) {
   EXPECT_EQ(refused.value("response_type", ""), "ephemeral") << refused.dump();
 }
 
+// The `ca.crt` of a namespace's CA ConfigMap, polled until it differs from `not_this` or the deadline passes.
+std::string wait_for_ca_configmap(const kube_sim_process& sim, const std::string& ns,
+                                  const std::string& not_this = {}) {
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  std::string last;
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = sim.kubectl({"get", "configmap", "devenv-scaler-ca", "-n", ns, "-o", "json"});
+    if (r.exit_code == 0) {
+      last = json::parse(r.out)["data"].value("ca.crt", "");
+      if (!last.empty() && last != not_this) return last;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return last;
+}
+
 TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   temp_dir dir("devenv-selfsigned");
   kube_sim_process sim(dir.path(), {"--ready-delay", "0ms"});
@@ -265,16 +281,19 @@ TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   const json config = namespace_webhook_configuration("https://127.0.0.1:9/admission/namespaces", "");
   ASSERT_EQ(sim.kubectl({"apply", "-f", dir.write("webhook.json", config.dump()).string()}).exit_code, 0);
 
-  scaler_process scaler(dir.path() / "scaler", sim.kubeconfig(), "admin:admin-token-0123456789",
-                        {{"DEVENV_TLS_SELF_SIGNED", "true"}, {"DEVENV_RECONCILE", "false"}});
-  ASSERT_TRUE(scaler.ready()) << scaler.process().log();
+  std::optional<scaler_process> scaler;
+  scaler.emplace(dir.path() / "scaler", sim.kubeconfig(), "admin:admin-token-0123456789",
+                 std::map<std::string, std::string>{{"DEVENV_TLS_SELF_SIGNED", "true"},
+                                                    {"DEVENV_RECONCILE", "false"},
+                                                    {"DEVENV_CRONJOB_CA_CONFIGMAP", "devenv-scaler-ca"}});
+  ASSERT_TRUE(scaler->ready()) << scaler->process().log();
   auto read = sim.kubectl({"get", "mutatingwebhookconfiguration", "devenv-scaler", "-o", "json"});
   const auto patched = json::parse(read.out);
   const std::string bundle = patched["webhooks"][0]["clientConfig"].value("caBundle", "");
-  EXPECT_FALSE(bundle.empty()) << "the caBundle was not patched\n" << scaler.process().log();
+  EXPECT_FALSE(bundle.empty()) << "the caBundle was not patched\n" << scaler->process().log();
 
   const std::string url_patch = R"([{"op":"replace","path":"/webhooks/0/clientConfig/url","value":")" +
-                                scaler.url() + R"(/admission/namespaces"}])";
+                                scaler->url() + R"(/admission/namespaces"}])";
   ASSERT_EQ(sim.kubectl({"patch", "mutatingwebhookconfiguration", "devenv-scaler", "--type", "json", "-p",
                          url_patch})
                 .exit_code,
@@ -285,6 +304,28 @@ TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   auto ns = json::parse(sim.kubectl({"get", "namespace", "selfsigned1", "-o", "json"}).out);
   EXPECT_EQ(ns["metadata"].value("labels", json::object()).value("scheduler", ""), "enabled")
       << sim.kubectl({"get", "--raw", "/_sim/webhooks"}).out.substr(0, 1500);
+
+  // The shutdown Job trusts the same CA: devenv-scaler copied it into the namespace's CA ConfigMap, which
+  // the CronJob mounts (Kubernetes mounts ConfigMaps from the pod's own namespace only).
+  const std::string first_ca = wait_for_ca_configmap(sim, "selfsigned1");
+  EXPECT_EQ(admission::base64_encode(first_ca), bundle) << scaler->process().log().substr(0, 3000);
+  auto cj = json::parse(sim.kubectl({"get", "cronjob", "devenv-shutdown", "-n", "selfsigned1", "-o", "json"}).out);
+  EXPECT_EQ(cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["volumes"][1]["configMap"].value("name", ""),
+            "devenv-scaler-ca");
+
+  // A restart generates a new CA; the reconciler spreads it to the namespace that already has a copy.
+  scaler.reset();
+  scaler.emplace(dir.path() / "scaler2", sim.kubeconfig(), "admin:admin-token-0123456789",
+                 std::map<std::string, std::string>{{"DEVENV_TLS_SELF_SIGNED", "true"},
+                                                    {"DEVENV_CRONJOB_CA_CONFIGMAP", "devenv-scaler-ca"}});
+  ASSERT_TRUE(scaler->ready()) << scaler->process().log();
+  const std::string second_ca = wait_for_ca_configmap(sim, "selfsigned1", first_ca);
+  EXPECT_NE(second_ca, first_ca) << scaler->process().log().substr(0, 3000);
+  const std::string second_bundle = json::parse(sim.kubectl({"get", "mutatingwebhookconfiguration",
+                                                             "devenv-scaler", "-o", "json"})
+                                                    .out)["webhooks"][0]["clientConfig"]
+                                        .value("caBundle", "");
+  EXPECT_EQ(admission::base64_encode(second_ca), second_bundle);
 }
 
 }  // namespace

@@ -323,6 +323,62 @@ TEST_F(manager_test, NextShutdownView) {
   EXPECT_EQ(all->at("dev1").prolonged_by, "@alice");
 }
 
+TEST(CaDistribution, ConvergeWritesTheCaConfigMapKeepsItCurrentAndReportsFailures) {
+  fake_cronjob_store store;
+  std::string pem = "-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n";
+  manager_options o = options();
+  o.ca_bundle = [&pem]() -> result<std::string> { return pem; };
+  cronjob_manager manager(store, settings("devenv-scaler-ca"), o);
+  store.add_namespace("dev1");
+  store.add_namespace("dev2", "disabled");
+
+  for (const char* ns : {"dev1", "dev2"}) {
+    auto out = manager.converge(ns, friday_17);
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_EQ(out->action, converge_action::created);
+    EXPECT_EQ(store.configmaps[std::string(ns) + "/devenv-scaler-ca"].at("ca.crt"), pem) << ns;
+  }
+  // The periodic resync costs no API call while the CA is unchanged...
+  const int calls = store.configmap_calls;
+  ASSERT_TRUE(manager.converge("dev1", friday_17 + 10min));
+  EXPECT_EQ(store.configmap_calls, calls);
+  // ...a rotated CA spreads at the next converge, and the hourly re-check restores a deleted copy.
+  pem = "-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n";
+  ASSERT_TRUE(manager.converge("dev1", friday_17 + 20min));
+  EXPECT_EQ(store.configmaps["dev1/devenv-scaler-ca"].at("ca.crt"), pem);
+  store.configmaps.erase("dev1/devenv-scaler-ca");
+  ASSERT_TRUE(manager.converge("dev1", friday_17 + 30min));
+  EXPECT_FALSE(store.configmaps.count("dev1/devenv-scaler-ca"));
+  ASSERT_TRUE(manager.converge("dev1", friday_17 + 90min));
+  EXPECT_EQ(store.configmaps["dev1/devenv-scaler-ca"].at("ca.crt"), pem);
+
+  // Protected namespaces get nothing; a refused write still converges the CronJob and names the ConfigMap.
+  store.add_namespace("kube-system");
+  ASSERT_TRUE(manager.converge("kube-system", friday_17));
+  EXPECT_FALSE(store.configmaps.count("kube-system/devenv-scaler-ca"));
+  store.add_namespace("dev3");
+  store.fail_configmaps = true;
+  auto refused = manager.converge("dev3", friday_17);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("dev3/devenv-scaler-ca"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(store.cronjob("dev3"));
+}
+
+TEST(CaDistribution, NothingWithoutAConfigMapNameOrWithAnEmptyBundle) {
+  fake_cronjob_store store;
+  manager_options o = options();
+  o.ca_bundle = []() -> result<std::string> { return std::string(); };
+  cronjob_manager with_empty(store, settings("devenv-scaler-ca"), o);
+  store.add_namespace("dev1");
+  ASSERT_TRUE(with_empty.converge("dev1", friday_17));
+  o.ca_bundle = []() -> result<std::string> { return std::string("PEM"); };
+  cronjob_manager without_name(store, settings(), o);
+  store.add_namespace("dev2");
+  ASSERT_TRUE(without_name.converge("dev2", friday_17));
+  EXPECT_TRUE(store.configmaps.empty());
+  EXPECT_EQ(store.configmap_calls, 0);
+}
+
 TEST(ContainmentPatch, Table) {
   struct row {
     json current, desired, patch;

@@ -43,6 +43,9 @@ class fake_cronjob_store final : public cronjob_store {
   int patches = 0;
   int creates = 0;
   std::set<std::string> service_accounts;  // "ns/name"
+  std::map<std::string, std::map<std::string, std::string>> configmaps;  // "ns/name" -> data
+  int configmap_calls = 0;
+  bool fail_configmaps = false;
 
   result<json> get_cronjob(std::string_view ns, std::string_view name) override {
     std::lock_guard lock(mutex_);
@@ -112,6 +115,16 @@ class fake_cronjob_store final : public cronjob_store {
     if (!service_accounts.insert(std::string(ns) + "/" + std::string(name)).second)
       return fail(errc::conflict, "already exists");
     return {};
+  }
+  result<bool> apply_configmap(std::string_view ns, std::string_view name,
+                               const std::map<std::string, std::string>& data) override {
+    std::lock_guard lock(mutex_);
+    ++configmap_calls;
+    if (fail_configmaps) return fail(errc::forbidden, "configmaps is forbidden");
+    auto& slot = configmaps[std::string(ns) + "/" + std::string(name)];
+    if (slot == data) return false;
+    slot = data;
+    return true;
   }
 
  private:
