@@ -21,11 +21,13 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   rest_context ctx;  // handlers are not called here; registration only needs the context to exist
   add_environment_routes(router, ctx);
   add_operations_routes(router, ctx);
+  add_support_routes(router, ctx);
+  add_dashboard_routes(router, ctx);
 
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& [method, pattern] : router.routes()) {
-    // Swagger UI's own files under /docs/ are assets of the /docs page, not API operations.
-    if (pattern.rfind("/docs/", 0) == 0) continue;
+    // Swagger UI's files under /docs/ and the dashboard's under /dashboard/ are page assets, not operations.
+    if (pattern.rfind("/docs/", 0) == 0 || pattern.rfind("/dashboard/", 0) == 0) continue;
     served.emplace(lower(method), pattern);
   }
 
