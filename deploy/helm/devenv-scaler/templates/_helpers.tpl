@@ -109,6 +109,13 @@ and webhook names and the self-signed mode are environment variables only: see d
 {{- if not (get $cronjob "server_url") -}}
 {{- $_ := set $cronjob "server_url" (include "devenv-scaler.serverUrl" .) -}}
 {{- end -}}
+{{- /* The shutdown Jobs must trust our CA: the server copies it into this ConfigMap in every environment. */ -}}
+{{- if and (has .Values.tls.mode (list "certManager" "selfSigned")) (not (hasKey $cronjob "ca_configmap")) -}}
+{{- $_ := set $cronjob "ca_configmap" (printf "%s-ca" (include "devenv-scaler.fullname" .)) -}}
+{{- end -}}
+{{- if and (eq .Values.tls.mode "certManager") (not (get $cronjob "ca_file")) -}}
+{{- $_ := set $cronjob "ca_file" "/etc/devenv-scaler/tls/ca.crt" -}}
+{{- end -}}
 {{- $_ := set $schedule "cronjob" $cronjob -}}
 {{- $_ := set $config "schedule" $schedule -}}
 {{- toYaml $config -}}
