@@ -216,12 +216,14 @@ result<converge_result> cronjob_manager::converge_namespace(const json& namespac
   auto converged = converge_cronjob(ns, suspend, now);
   if (!converged || !ca_) return converged;
   if (auto ca = ca_->ensure(ns, now); !ca) {
-    return fail(ca.error().code, fmt::format("CronJob {}, but {}", to_string(converged->action), ca.error().message));
+    return fail(ca.error().code,
+                fmt::format("CronJob {}, but {}", to_string(converged->action), ca.error().message));
   }
   return converged;
 }
 
-result<converge_result> cronjob_manager::converge_cronjob(std::string_view ns, bool suspend, clock_point now) {
+result<converge_result> cronjob_manager::converge_cronjob(std::string_view ns, bool suspend,
+                                                          clock_point now) {
   const json desired = desired_cronjob(ns, suspend);
   const auto& name = settings_.cronjob.name;
 

@@ -8,8 +8,8 @@
 // create is errc::conflict; transport and 5xx failures errc::unavailable (or timeout).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

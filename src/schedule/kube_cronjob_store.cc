@@ -76,8 +76,7 @@ result<bool> kube_cronjob_store::apply_configmap(std::string_view ns, std::strin
         json{{"apiVersion", "v1"},
              {"kind", "ConfigMap"},
              {"metadata",
-              {{"name", std::string(name)},
-               {"labels", {{"app.kubernetes.io/managed-by", "devenv-scaler"}}}}},
+              {{"name", std::string(name)}, {"labels", {{"app.kubernetes.io/managed-by", "devenv-scaler"}}}}},
              {"data", wanted_data}});
     if (!created) return tl::unexpected(created.error());
     return true;

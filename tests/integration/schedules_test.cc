@@ -309,9 +309,11 @@ TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   // the CronJob mounts (Kubernetes mounts ConfigMaps from the pod's own namespace only).
   const std::string first_ca = wait_for_ca_configmap(sim, "selfsigned1");
   EXPECT_EQ(admission::base64_encode(first_ca), bundle) << scaler->process().log().substr(0, 3000);
-  auto cj = json::parse(sim.kubectl({"get", "cronjob", "devenv-shutdown", "-n", "selfsigned1", "-o", "json"}).out);
-  EXPECT_EQ(cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["volumes"][1]["configMap"].value("name", ""),
-            "devenv-scaler-ca");
+  auto cj =
+      json::parse(sim.kubectl({"get", "cronjob", "devenv-shutdown", "-n", "selfsigned1", "-o", "json"}).out);
+  EXPECT_EQ(
+      cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["volumes"][1]["configMap"].value("name", ""),
+      "devenv-scaler-ca");
 
   // A restart generates a new CA; the reconciler spreads it to the namespace that already has a copy.
   scaler.reset();
@@ -321,10 +323,10 @@ TEST(SelfSignedWebhook, GeneratesItsCertificateAndPatchesTheCaBundle) {
   ASSERT_TRUE(scaler->ready()) << scaler->process().log();
   const std::string second_ca = wait_for_ca_configmap(sim, "selfsigned1", first_ca);
   EXPECT_NE(second_ca, first_ca) << scaler->process().log().substr(0, 3000);
-  const std::string second_bundle = json::parse(sim.kubectl({"get", "mutatingwebhookconfiguration",
-                                                             "devenv-scaler", "-o", "json"})
-                                                    .out)["webhooks"][0]["clientConfig"]
-                                        .value("caBundle", "");
+  const std::string second_bundle =
+      json::parse(sim.kubectl({"get", "mutatingwebhookconfiguration", "devenv-scaler", "-o", "json"})
+                      .out)["webhooks"][0]["clientConfig"]
+          .value("caBundle", "");
   EXPECT_EQ(admission::base64_encode(second_ca), second_bundle);
 }
 

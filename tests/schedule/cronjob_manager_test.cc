@@ -360,7 +360,8 @@ TEST(CaDistribution, ConvergeWritesTheCaConfigMapKeepsItCurrentAndReportsFailure
   store.fail_configmaps = true;
   auto refused = manager.converge("dev3", friday_17);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("dev3/devenv-scaler-ca"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("dev3/devenv-scaler-ca"), std::string::npos)
+      << refused.error().message;
   EXPECT_TRUE(store.cronjob("dev3"));
 }
 
