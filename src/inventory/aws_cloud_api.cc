@@ -52,8 +52,9 @@ std::vector<change_outcome> from_batch(const aws::batch_result& batch) {
 }
 
 result<std::vector<resource>> aws_cloud_api::describe(const tag_keys& keys, std::string_view ns) {
-  std::vector<aws::tag_filter> filters = {{"tag:" + keys.scheduler_key, {keys.scheduler_value}}};
-  if (!ns.empty()) filters.push_back({"tag:" + keys.namespace_key, {std::string(ns)}});
+  // tag_filter takes the bare tag key (the client writes Filter.N.Name=tag:<key>).
+  std::vector<aws::tag_filter> filters = {{keys.scheduler_key, {keys.scheduler_value}}};
+  if (!ns.empty()) filters.push_back({keys.namespace_key, {std::string(ns)}});
   std::vector<resource> out;
   auto instances = ec2_.describe_instances(filters);
   if (!instances)

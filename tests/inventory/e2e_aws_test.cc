@@ -104,7 +104,8 @@ class aws_e2e_test : public ::testing::Test {
   // The AWS actions the fake saw, in order (describes left out).
   std::vector<std::string> actions() {
     std::vector<std::string> out;
-    for (const auto& r : aws_->requests()) {
+    const json requests = aws_->requests();
+    for (const auto& r : requests) {
       const std::string action = r.at("action");
       if (action.rfind("Describe", 0) != 0) out.push_back(action);
     }
@@ -123,13 +124,15 @@ class aws_e2e_test : public ::testing::Test {
   }
 
   std::string ec2_state(const std::string& id) {
-    for (const auto& i : aws_->state().at("ec2").at("instances")) {
+    const json state = aws_->state();  // kept alive: a range-for over a temporary's member dangles
+    for (const auto& i : state.at("ec2").at("instances")) {
       if (i.at("id") == id) return i.at("state");
     }
     return "";
   }
   std::string rds_state(const std::string& id) {
-    for (const auto& i : aws_->state().at("rds").at("instances")) {
+    const json state = aws_->state();
+    for (const auto& i : state.at("rds").at("instances")) {
       if (i.at("id") == id) return i.at("status");
     }
     return "";
@@ -142,6 +145,12 @@ class aws_e2e_test : public ::testing::Test {
 };
 
 TEST_F(aws_e2e_test, stop_goes_workloads_ec2_rds_and_start_comes_back_in_reverse) {
+  // Wait for the leader's first inventory round (refresh, then the RDS guard, which finds dev1 running and
+  // leaves its database alone); afterwards the guard sleeps for guard_period, so only the stop acts below.
+  ASSERT_TRUE(eventually([&] {
+    const json status = call("GET", "/api/v1/environments/dev1");
+    return status.contains("aws") && status["aws"]["resources"].size() == 3;
+  })) << scaler_->process().log();
   // Stop, with StopInstances held for 5 s: the workloads must be at 0 while EC2 has not answered yet.
   aws_->add_fault({{"action", "StopInstances"}, {"status", 0}, {"delay_seconds", 5}, {"times", 1}});
   auto stopping =
