@@ -172,7 +172,7 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
       for (auto r :
            {check_keys(s, "server",
                        {"listen", "tls_cert_file", "tls_key_file", "max_body_bytes", "drain_seconds",
-                        "worker_threads"}),
+                        "worker_threads", "tls_self_signed", "service_name", "webhook_configuration"}),
             check_keys(k, "kubernetes", {"kubeconfig", "context", "qps", "burst", "timeout_seconds"}),
             check_keys(e, "environments", {"namespace", "protected", "label_key", "concurrency"}),
             check_keys(a, "api", {"tokens_file"}),
@@ -183,6 +183,9 @@ result<config> parse_config(std::string_view yaml_text, const env_reader& env) {
             read(s, "server", "max_body_bytes", c.server.max_body_bytes),
             read_seconds(s, "server", "drain_seconds", c.server.drain),
             read(s, "server", "worker_threads", c.server.worker_threads),
+            read(s, "server", "tls_self_signed", c.server.tls_self_signed),
+            read(s, "server", "service_name", c.server.service_name),
+            read(s, "server", "webhook_configuration", c.server.webhook_configuration),
             read(k, "kubernetes", "kubeconfig", c.kubernetes.kubeconfig),
             read(k, "kubernetes", "context", c.kubernetes.context),
             read(k, "kubernetes", "qps", c.kubernetes.qps),

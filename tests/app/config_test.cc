@@ -43,6 +43,19 @@ log: {level: debug, format: text}
   EXPECT_EQ(c->log.level, "debug");
 }
 
+TEST(Config, SelfSignedTlsKeysInTheFileAndTheEnvironment) {
+  auto c = parse_config("server: {tls_self_signed: true, service_name: scaler, webhook_configuration: wh}",
+                        fake_env({}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_TRUE(c->server.tls_self_signed);
+  EXPECT_EQ(c->server.service_name, "scaler");
+  EXPECT_EQ(c->server.webhook_configuration, "wh");
+  auto overridden = parse_config("server: {tls_self_signed: true}", fake_env({{"DEVENV_TLS_SELF_SIGNED", "false"}}));
+  ASSERT_TRUE(overridden.has_value());
+  EXPECT_FALSE(overridden->server.tls_self_signed);
+  EXPECT_FALSE(parse_config("server: {tls_self_signed: maybe}", fake_env({})).has_value());
+}
+
 TEST(Config, PodNamespaceIsTheDefaultOwnNamespace) {
   EXPECT_EQ(parse_config("", fake_env({{"POD_NAMESPACE", "tools"}}))->environments.own_namespace, "tools");
   EXPECT_EQ(parse_config("", fake_env({{"POD_NAMESPACE", "tools"}, {"DEVENV_NAMESPACE", "x"}}))
