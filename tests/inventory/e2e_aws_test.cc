@@ -175,7 +175,9 @@ TEST_F(aws_e2e_test, stop_goes_workloads_ec2_rds_and_start_comes_back_in_reverse
   const json again = call("POST", "/api/v1/environments/dev1/stop");
   EXPECT_EQ(actions().size(), 2u);
   for (const auto& r : again["resources"]) {
-    if (r.at("id") != "i-0dev1dead") EXPECT_EQ(r.at("outcome"), "skipped") << r.dump();
+    if (r.at("id") != "i-0dev1dead") {
+      EXPECT_EQ(r.at("outcome"), "skipped") << r.dump();
+    }
   }
 
   // Start, with StartInstances held: the database is started first, and the workloads stay at 0 until EC2

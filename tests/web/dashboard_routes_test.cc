@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -365,7 +364,14 @@ TEST_F(dashboard_routes, PageAndItsFilesAreServedWithAStrictPolicyAndNoInlineScr
   const auto page = call("GET", "/").body;
   EXPECT_NE(page.find("<script src=\"/dashboard/dashboard.js\""), std::string::npos);
   // Every <script> has a src (the policy would block an inline one), and no element has an inline style.
-  EXPECT_FALSE(std::regex_search(page, std::regex("<script(?![^>]*\\bsrc=)", std::regex::ECMAScript)));
+  // (A plain scan: std::regex trips GCC 12's -Wmaybe-uninitialized at -O1 under -Werror.)
+  std::size_t scripts = 0;
+  for (auto at = page.find("<script"); at != std::string::npos; at = page.find("<script", at + 1)) {
+    const auto tag = page.substr(at, page.find('>', at) - at);
+    EXPECT_NE(tag.find(" src="), std::string::npos) << tag;
+    ++scripts;
+  }
+  EXPECT_GE(scripts, 1u);
   EXPECT_EQ(page.find("style="), std::string::npos);
   EXPECT_EQ(call("GET", "/dashboard/missing.js").status, 404);
   EXPECT_EQ(call("POST", "/").status, 405);
