@@ -24,7 +24,11 @@ sources_for() {
     fuzz_config)
       echo "${s}/core/error.cc ${s}/core/duration.cc ${s}/core/cron.cc ${s}/app/config.cc" \
            "${s}/schedule/schedule_settings.cc ${s}/schedule/config.cc ${s}/slack/bot/settings.cc" \
-           "${s}/slack/bot/access_policy.cc ${s}/slack/mrkdwn.cc ${s}/slack/utf8.cc ${s}/env/protection.cc" ;;
+           "${s}/slack/bot/access_policy.cc ${s}/slack/mrkdwn.cc ${s}/slack/utf8.cc ${s}/env/protection.cc" \
+           "${s}/core/yaml_json.cc ${s}/core/rfc3339.cc ${s}/support/support_settings.cc" \
+           "${s}/support/resource_quantity.cc ${s}/support/support_name.cc ${s}/lease/election_settings.cc" \
+           "${s}/lease/election_decision.cc ${s}/lease/lease_record.cc ${s}/inventory/aws_settings.cc" \
+           "${s}/inventory/resource.cc" ;;
     fuzz_cron) echo "${s}/core/error.cc ${s}/core/cron.cc" ;;
     fuzz_notified) echo "${s}/core/error.cc ${s}/core/rfc3339.cc ${s}/schedule/warning_plan.cc" ;;
     fuzz_duration) echo "${s}/core/error.cc ${s}/core/duration.cc" ;;

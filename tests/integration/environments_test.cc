@@ -164,10 +164,12 @@ TEST_F(EnvironmentsTest, StopThenStartRestoresEveryExactCount) {
 }
 
 TEST_F(EnvironmentsTest, ConvergesUnderInjectedConflictsAndUnavailability) {
-  // The next 3 writes to each workload answer 409 and 20 % of patches answer 503: stop and start must
+  // The next writes to the namespace's workloads answer 409 and 20 % of patches answer 503: stop and start must
   // still converge (re-read, re-plan, retry), possibly after repeating the command.
-  start({"--conflict", "/apis/apps/v1/namespaces/it2/*=3", "--error-rate", "patch=0.2:503", "--fault-seed",
-         "7"});
+  // The StatefulSet pattern comes first so a StatefulSet write always meets a 409 too (the Deployments,
+  // patched first, would otherwise use up the shared count).
+  start({"--conflict", "/apis/apps/v1/namespaces/it2/statefulsets/*=1", "--conflict",
+         "/apis/apps/v1/namespaces/it2/*=3", "--error-rate", "patch=0.2:503", "--fault-seed", "7"});
   create_environment("it2");
   auto stopped = scaler_->cli({"stop", "it2"}, kAdminToken);
   if (stopped.exit_code != 0)
