@@ -62,7 +62,7 @@ Try it (in another terminal, from $(pwd)):
   $cli start dev1                                       # exactly the saved counts come back
   kubectl get events -n dev1                            # the audit trail
   curl -s $url/api/v1/environments/dev1 | python3 -m json.tool
-  open $url/docs in a browser for the API (OpenAPI at $url/openapi.json), $url/metrics for Prometheus
+  open $url/ in a browser for the dashboard, $url/docs for the API (OpenAPI at $url/openapi.json), $url/metrics for Prometheus
 
 Logs: demo-run/kube-sim.log, demo-run/devenv-scaler.log. Ctrl-C stops both.
 TXT
@@ -77,6 +77,8 @@ if [ "$smoke" = 1 ]; then
   kubectl --kubeconfig "$run/kube-sim/kubeconfig" get deploy,sts -n dev1
   curl -sf "$url/openapi.json" > /dev/null
   curl -sf "$url/docs" > /dev/null
+  curl -sf "$url/" | grep -q "dashboard.js"
+  curl -sf "$url/api/v1/dashboard" | grep -q '"dev1"'
   set +x
   echo "demo smoke: OK"
   exit 0
