@@ -55,8 +55,12 @@ notified_record parse_notified(std::string_view text) {
     if (!j.is_object()) return {};
     const auto f = j.find("for");
     if (f == j.end() || !f->is_string()) return {};
-    out.shutdown = parse_rfc3339(f->get<std::string>());
-    if (!out.shutdown) return {};
+    const auto at = parse_rfc3339(f->get<std::string>());
+    if (!at) return {};
+    // Whole seconds, as to_annotation writes them: a hand-written fraction must not look like a new T (which
+    // would start a fresh warning series). Found by fuzz_notified.
+    out.shutdown = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+        std::chrono::floor<std::chrono::seconds>(*at));
     const auto s = j.find("sent");
     if (s != j.end() && s->is_array()) {
       for (const auto& item : *s) {

@@ -115,6 +115,10 @@ TEST(NotifiedAnnotation, GarbageIsEmpty) {
   EXPECT_EQ(partial, (notified_record{utc(2026, 11, 27, 18, 0), {60, 15}}));
   const auto not_array = parse_notified(R"({"for":"2026-11-27T18:00:00Z","sent":"60"})");
   EXPECT_EQ(not_array, (notified_record{utc(2026, 11, 27, 18, 0), {}}));
+  // A hand-written fraction is the same T (whole seconds, as written back), so it starts no new series.
+  const auto fraction = parse_notified(R"({"for":"2026-11-27T18:00:00.3Z","sent":[60]})");
+  EXPECT_EQ(fraction, (notified_record{utc(2026, 11, 27, 18, 0), {60}}));
+  EXPECT_EQ(parse_notified(to_annotation(fraction)), fraction);
 }
 
 }  // namespace
