@@ -431,6 +431,7 @@ int serve(const config& cfg) {
         return stopped;
       };
       options.on_guard = [&metrics](const std::vector<env::resource_item>& items) {
+        spdlog::info("rds guard: round done, {} database(s) acted on", items.size());
         for (const auto& i : items) {
           metrics.increment("devenv_rds_guard_stops_total",
                             {{"result", i.outcome == env::resource_outcome::failed ? "failed" : "ok"}});

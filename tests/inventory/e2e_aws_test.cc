@@ -151,6 +151,10 @@ TEST_F(aws_e2e_test, stop_goes_workloads_ec2_rds_and_start_comes_back_in_reverse
     const json status = call("GET", "/api/v1/environments/dev1");
     return status.contains("aws") && status["aws"]["resources"].size() == 3;
   })) << scaler_->process().log();
+  // The status fills in after the refresh, before the guard's round: wait for the round itself, or it could
+  // see dev1 half-stopped below and stop the database first.
+  ASSERT_TRUE(eventually([&] { return scaler_->process().log().find("rds guard: round done") != std::string::npos; }))
+      << scaler_->process().log();
   // Stop, with StopInstances held for 5 s: the workloads must be at 0 while EC2 has not answered yet.
   aws_->add_fault({{"action", "StopInstances"}, {"status", 0}, {"delay_seconds", 5}, {"times", 1}});
   auto stopping =
