@@ -17,5 +17,21 @@ artifacts="${root}/build/fuzz/artifacts/${target}/"
 mkdir -p "${work}" "${artifacts}"
 dict=()
 [ -f "${root}/fuzz/${target}.dict" ] && dict=(-dict="${root}/fuzz/${target}.dict")
-exec "${binary}" -seed="${FUZZ_SEED:-0}" -max_total_time="${seconds}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
-  -artifact_prefix="${artifacts}" "${dict[@]}" "${work}" "${root}/fuzz/corpus/${target}"
+log="${root}/build/fuzz/${target}.log"
+# libFuzzer prints every new input; CTest keeps only the start of a long output, where a crash report is not.
+# So the run goes to a log, and the summary (or, on failure, the report and the crashing input) is printed.
+status=0
+"${binary}" -seed="${FUZZ_SEED:-0}" -max_total_time="${seconds}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+  -print_final_stats=1 -artifact_prefix="${artifacts}" "${dict[@]}" "${work}" "${root}/fuzz/corpus/${target}" \
+  >"${log}" 2>&1 || status=$?
+grep -E '^(INFO: Seed|Done|stat::)' "${log}" || true
+if [ "${status}" -ne 0 ]; then
+  echo "${target} failed (exit ${status}); the end of ${log}:" >&2
+  grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|NEW_FUNC' "${log}" | tail -n 60 >&2
+  for input in "${artifacts}"*; do
+    [ -f "${input}" ] || continue
+    echo "input ${input}:" >&2
+    head -c 512 "${input}" | od -A d -c | head -n 20 >&2
+  done
+fi
+exit "${status}"
