@@ -4,6 +4,7 @@
 
 #include "api/environment_json.h"
 #include "api/error_response.h"
+#include "api/request_bodies.h"
 #include "api/rest_api.h"
 #include "core/offload.h"
 #include "core/rfc3339.h"
@@ -12,21 +13,6 @@
 namespace devenv::api {
 
 namespace {
-
-// The optional body of stop/start: {"reason": "..."}; anything else is a client error.
-result<void> check_action_body(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
-  const auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return fail(errc::invalid_argument, "request body is not a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (key != "reason") return fail(errc::invalid_argument, "unknown field '" + key + "' in request body");
-    if (!value.is_string() || value.get_ref<const std::string&>().size() > 200) {
-      return fail(errc::invalid_argument, "reason must be a string of at most 200 characters");
-    }
-  }
-  return {};
-}
 
 http::response json_ok(unsigned status, const nlohmann::json& body) {
   return http::response::json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -51,7 +37,7 @@ http::routed_handler action_handler(rest_context ctx, env::env_action action) {
     if (auto allowed = token_authenticator::authorize(*who, env::to_string(action), name); !allowed) {
       co_return error_response(allowed.error());
     }
-    if (auto body = check_action_body(req.body); !body) co_return error_response(body.error());
+    if (auto body = parse_action_body(req.body); !body) co_return error_response(body.error());
     const env::action_origin origin{"api:" + who->name, "api"};
     auto report = co_await offload(*ctx.workers, [&] { return ctx.environments->run(action, name, origin); });
     if (!report) co_return error_response(report.error());

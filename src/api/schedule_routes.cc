@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/error_response.h"
+#include "api/request_bodies.h"
 #include "api/rest_api.h"
-#include "core/duration.h"
 #include "core/offload.h"
 #include "core/rfc3339.h"
 #include "env/protection.h"
@@ -21,23 +21,6 @@ http::response no_schedules() {
   return error_response(error{errc::unavailable, "shutdown schedules are not configured on this server"});
 }
 
-// {"duration": "1h"}: required; anything else is a client error naming the problem.
-result<std::chrono::minutes> parse_prolong_body(std::string_view body) {
-  const auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return fail(errc::invalid_argument, R"(request body must be a JSON object like {"duration":"1h"})");
-  for (const auto& [key, value] : j.items()) {
-    if (key != "duration" && key != "reason")
-      return fail(errc::invalid_argument, "unknown field '" + key + "' in request body");
-  }
-  const auto it = j.find("duration");
-  if (it == j.end() || !it->is_string())
-    return fail(errc::invalid_argument, R"(duration is required, as a string such as "1h" or "30m")");
-  auto d = parse_duration(it->get_ref<const std::string&>());
-  if (!d) return fail(errc::invalid_argument, "duration: " + d.error().message);
-  return *d;
-}
-
 }  // namespace
 
 void add_schedule_routes(http::router& router, const rest_context& ctx) {
@@ -50,8 +33,8 @@ void add_schedule_routes(http::router& router, const rest_context& ctx) {
                  co_return error_response(valid.error());
                if (auto allowed = token_authenticator::authorize(*who, "prolong", name); !allowed)
                  co_return error_response(allowed.error());
-               auto duration = parse_prolong_body(req.body);
-               if (!duration) co_return error_response(duration.error());
+               auto body = parse_prolong_body(req.body);
+               if (!body) co_return error_response(body.error());
                if (ctx.schedules == nullptr || ctx.environments == nullptr) co_return no_schedules();
 
                const std::string actor = "api:" + who->name;
@@ -65,7 +48,7 @@ void add_schedule_routes(http::router& router, const rest_context& ctx) {
                                "namespace '" + name + "' is not managed by devenv-scaler");
                  const auto state = status->state == env::env_state::stopped ? schedule::env_state::stopped
                                                                              : schedule::env_state::running;
-                 return ctx.schedules->prolong(name, *duration, state, actor, ctx.now());
+                 return ctx.schedules->prolong(name, body->duration, state, actor, ctx.now());
                });
                if (!change) co_return error_response(change.error());
                co_return json_ok({{"environment", name},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/error_response.h"
+#include "api/request_bodies.h"
 #include "api/rest_api.h"
 #include "core/offload.h"
 #include "core/rfc3339.h"
@@ -48,29 +49,6 @@ json to_json(const support::support_pod& p, std::chrono::system_clock::time_poin
   return j;
 }
 
-struct start_request {
-  std::string name;
-  std::string size;
-};
-
-// {"name": "manage1", "size": "XL"}; size is optional. errc::invalid_argument for anything else.
-result<start_request> parse_start_body(std::string_view body) {
-  const auto j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return fail(errc::invalid_argument,
-                R"(request body must be a JSON object like {"name":"manage1","size":"M"})");
-  }
-  start_request r;
-  for (const auto& [key, value] : j.items()) {
-    if (key != "name" && key != "size") return fail(errc::invalid_argument, "unknown field '" + key + "'");
-    if (!value.is_string()) return fail(errc::invalid_argument, key + " must be a string");
-  }
-  if (!j.contains("name")) return fail(errc::invalid_argument, "name is required");
-  r.name = j["name"].get<std::string>();
-  r.size = j.value("size", "");
-  return r;
-}
-
 // The principal, allowed to act on support pods when `mutating`.
 net::awaitable<result<principal>> authorised(const rest_context& ctx, const http::request& req,
                                              bool mutating) {
@@ -101,7 +79,7 @@ void add_support_routes(http::router& router, const rest_context& ctx) {
              [ctx](http::request& req, const http::path_params&) -> net::awaitable<http::response> {
                auto who = co_await authorised(ctx, req, true);
                if (!who) co_return error_response(who.error());
-               auto body = parse_start_body(req.body);
+               auto body = parse_support_pod_body(req.body);
                if (!body) co_return error_response(body.error());
                const std::string owner = "api:" + who->name;
                auto pod = co_await offload(*ctx.workers,
