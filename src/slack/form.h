@@ -35,4 +35,8 @@ class form_fields {
 // escape ("%4", "%zz") or when a decoded key or value is not UTF-8, naming the field.
 result<form_fields> decode_form(std::string_view body);
 
+// Percent-encodes a key or value for an application/x-www-form-urlencoded body: every byte but the unreserved
+// A-Z a-z 0-9 - _ . ~ becomes %XX (a space too, which decode_form also accepts as '+').
+std::string encode_form_value(std::string_view text);
+
 }  // namespace devenv::slack

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "http/curl_client.h"
+#include "slack/form.h"
 #include "http/server.h"
 #include "metrics/registry.h"
 #include "notify/kube_fixture.h"
@@ -17,21 +18,6 @@ namespace devenv::notify::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string form_escape(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string timestamp(time_point t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
@@ -115,7 +101,7 @@ class interactions_kube : public notify_kube {
                                   {"block_id", "b" + env},
                                   {"value", env},
                                   {"action_ts", "1700000001.000000"}}})}};
-    return "payload=" + form_escape(payload.dump());
+    return "payload=" + slack::encode_form_value(payload.dump());
   }
 
   long send(const std::string& body, const std::optional<std::string>& ts,

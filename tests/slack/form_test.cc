@@ -72,6 +72,22 @@ TEST(DecodeForm, RejectsBrokenEscapesAndNonUtf8) {
   }
 }
 
+TEST(EncodeFormValue, KeepsUnreservedAndEscapesEveryOtherByte) {
+  EXPECT_EQ(encode_form_value("AZaz09-_.~"), "AZaz09-_.~");
+  EXPECT_EQ(encode_form_value("a b&c=d+e/%"), "a%20b%26c%3Dd%2Be%2F%25");
+  EXPECT_EQ(encode_form_value("\xC3\xA9"), "%C3%A9");
+  EXPECT_EQ(encode_form_value(std::string_view("\0", 1)), "%00");
+  EXPECT_EQ(encode_form_value(""), "");
+}
+
+TEST(EncodeFormValue, DecodeFormReadsBackWhatItWrote) {
+  const std::string value = "stop dev1 & {\"x\": [1, 2]} caf\xC3\xA9 100%";
+  const auto decoded = decode_form("k%20ey=" + encode_form_value(value) + "&n=" + encode_form_value("+"));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->all("k ey"), std::vector<std::string>{value});
+  EXPECT_EQ(decoded->all("n"), std::vector<std::string>{"+"});
+}
+
 TEST(FormFields, SingleRefusesRepeats) {
   const auto f = decode_form("a=1&b=2&b=3");
   ASSERT_TRUE(f.has_value());

@@ -1,4 +1,5 @@
 #include "slack/interaction.h"
+#include "slack/form.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -10,21 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string form_encode(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
 result<interaction> parse_payload(const std::string& payload_text) {
-  const auto form = decode_form("payload=" + form_encode(payload_text));
+  const auto form = decode_form("payload=" + encode_form_value(payload_text));
   if (!form) return tl::unexpected(form.error());
   return parse_interaction(*form);
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/rest_api.h"
+#include "slack/form.h"
 #include "core/rfc3339.h"
 #include "env/kube_workload_store.h"
 #include "http/curl_client.h"
@@ -41,21 +42,6 @@ std::string seed_yaml() {
          // A pod in the support namespace that devenv-scaler did not create: never ours to delete.
          "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: devenv-support\n"
          "spec:\n  containers: [{name: main, image: nginx}]\n";
-}
-
-std::string form_escape(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 struct answer {
@@ -167,8 +153,8 @@ class SupportPodsKube : public ::testing::Test {
 
   answer slack(const std::string& text, const std::string& user, const std::string& response_id = "r") {
     const std::string body = "team_id=T1&channel_id=C_GENERAL&user_id=" + user + "&user_name=" + user +
-                             "&command=%2Fdevenv&text=" + form_escape(text) +
-                             "&response_url=" + form_escape(slack_.response_url(response_id)) +
+                             "&command=%2Fdevenv&text=" + slack::encode_form_value(text) +
+                             "&response_url=" + slack::encode_form_value(slack_.response_url(response_id)) +
                              "&trigger_id=1.2.3";
     const auto ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(now_.load().time_since_epoch()).count());

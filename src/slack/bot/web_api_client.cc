@@ -3,24 +3,11 @@
 #include <charconv>
 #include <thread>
 
+#include "slack/form.h"
+
 namespace devenv::slack {
 
 namespace {
-
-std::string form_escape(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Retry-After is whole seconds for Slack; an absent or unreadable value means "soon".
 std::chrono::seconds retry_after(const http::client_response& r) {
@@ -131,7 +118,7 @@ result<nlohmann::json> web_api_client::call_form(
                  {"Authorization", "Bearer " + options_.bot_token}};
   for (const auto& [k, v] : arguments) {
     if (!req.body.empty()) req.body += '&';
-    req.body += form_escape(k) + "=" + form_escape(v);
+    req.body += encode_form_value(k) + "=" + encode_form_value(v);
   }
   auto r = send(std::move(req), method);
   if (!r) return tl::unexpected(r.error());
