@@ -251,8 +251,7 @@ result<converge_result> cronjob_manager::converge_cronjob(std::string_view ns, b
     if (restore_default && (state.prolonged_until || !state.prolonged_by.empty())) {
       if (patch.is_null()) patch = json::object();
       patch["metadata"]["annotations"] = {{std::string(prolonged_until_annotation), nullptr},
-                                          {std::string(prolonged_by_annotation), nullptr},
-                                          {std::string(notified_annotation), nullptr}};
+                                          {std::string(prolonged_by_annotation), nullptr}};
     }
     if (patch.is_null()) return converge_result{converge_action::unchanged, suspend, {}};
     if (auto sa = ensure_service_account(ns); !sa) return tl::unexpected(sa.error());
@@ -289,9 +288,7 @@ result<schedule_change> cronjob_manager::prolong(std::string_view ns, std::chron
         {"metadata",
          {{"annotations",
            {{std::string(prolonged_until_annotation), format_rfc3339(plan->shutdown.at)},
-            {std::string(prolonged_by_annotation), std::string(actor)},
-            // A new shutdown instant starts a fresh warning series.
-            {std::string(notified_annotation), nullptr}}}}},
+            {std::string(prolonged_by_annotation), std::string(actor)}}}}},
         {"spec", {{"schedule", plan->shutdown.schedule}, {"timeZone", plan->shutdown.time_zone}}}};
     auto patched = store_.patch_cronjob(ns, settings_.cronjob.name, patch,
                                         string_at(*current, "/metadata/resourceVersion"));
@@ -311,8 +308,7 @@ result<reset_report> cronjob_manager::reset_all(clock_point now) {
       {"metadata",
        {{"annotations",
          {{std::string(prolonged_until_annotation), nullptr},
-          {std::string(prolonged_by_annotation), nullptr},
-          {std::string(notified_annotation), nullptr}}}}},
+          {std::string(prolonged_by_annotation), nullptr}}}}},
       {"spec",
        {{"schedule", default_cron(settings_.schedule)}, {"timeZone", settings_.schedule.zone->name()}}}};
   for (json cronjob : *cronjobs) {
@@ -361,8 +357,7 @@ result<std::optional<schedule_change>> cronjob_manager::after_hours_start(std::s
         {"metadata",
          {{"annotations",
            {{std::string(prolonged_until_annotation), format_rfc3339(plan->at)},
-            {std::string(prolonged_by_annotation), fmt::format("{} (after-hours start)", actor)},
-            {std::string(notified_annotation), nullptr}}}}},
+            {std::string(prolonged_by_annotation), fmt::format("{} (after-hours start)", actor)}}}}},
         {"spec", {{"schedule", plan->schedule}, {"timeZone", plan->time_zone}}}};
     auto patched = store_.patch_cronjob(ns, settings_.cronjob.name, patch,
                                         string_at(*current, "/metadata/resourceVersion"));

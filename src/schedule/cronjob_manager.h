@@ -32,6 +32,8 @@ inline constexpr std::string_view managed_by_label = "app.kubernetes.io/managed-
 inline constexpr std::string_view managed_by_value = "devenv-scaler";
 inline constexpr std::string_view prolonged_until_annotation = "devenv-scaler/prolonged-until";
 inline constexpr std::string_view prolonged_by_annotation = "devenv-scaler/prolonged-by";
+// On the Namespace, written by the warning runner (src/notify): which warnings went out for which shutdown
+// instant. A moved shutdown needs no clearing: a record for another instant starts a fresh series.
 inline constexpr std::string_view notified_annotation = "devenv-scaler/notified";
 
 struct manager_options {

@@ -152,18 +152,14 @@ TEST_F(manager_test, ConvergeRepairsDriftAndSkipsProtectedOrMissing) {
 TEST_F(manager_test, ProlongWritesOneShotAndAnnotationsAndAddsUpToTheCap) {
   store_.add_namespace("dev1");
   ASSERT_TRUE(manager_.converge("dev1", friday_17));
-  auto cj = *store_.cronjob("dev1");
-  cj["metadata"]["annotations"]["devenv-scaler/notified"] = R"({"for":"2026-11-27T18:00:00Z","sent":[60]})";
-  store_.put_cronjob("dev1", cj);
 
   auto first = manager_.prolong("dev1", 1h, env_state::running, "@alice", friday_17);
   ASSERT_TRUE(first) << first.error().message;
-  cj = *store_.cronjob("dev1");
+  auto cj = *store_.cronjob("dev1");
   EXPECT_EQ(cj["spec"]["schedule"], "0 20 27 11 *");
   EXPECT_EQ(cj["spec"]["timeZone"], berlin);
   EXPECT_EQ(annotation(cj, "devenv-scaler/prolonged-until"), "2026-11-27T19:00:00Z");
   EXPECT_EQ(annotation(cj, "devenv-scaler/prolonged-by"), "@alice");
-  EXPECT_EQ(annotation(cj, "devenv-scaler/notified"), "<none>");
   EXPECT_EQ(first->description, "20:00 CET, in 3 h");
 
   auto second = manager_.prolong("dev1", 2h, env_state::running, "@bob", friday_17);
