@@ -9,6 +9,7 @@
 #include "core/offload.h"
 #include "core/rfc3339.h"
 #include "env/protection.h"
+#include "schedule/requested_action.h"
 
 namespace devenv::api {
 
@@ -39,21 +40,21 @@ http::routed_handler action_handler(rest_context ctx, env::env_action action) {
     }
     if (auto body = parse_action_body(req.body); !body) co_return error_response(body.error());
     const env::action_origin origin{"api:" + who->name, "api"};
-    auto report = co_await offload(*ctx.workers, [&] { return ctx.environments->run(action, name, origin); });
-    if (!report) co_return error_response(report.error());
+    // `now` is only read for the after-hours shutdown (rest_context: a clock comes with `schedules`).
+    const auto now = ctx.schedules != nullptr ? ctx.now() : std::chrono::system_clock::time_point{};
+    auto done = co_await offload(*ctx.workers, [&] {
+      return schedule::run_requested_action(*ctx.environments, ctx.schedules, action, name, origin, now);
+    });
+    if (!done) co_return error_response(done.error());
+    const env::operation_report* report = &done->report;
     auto body = to_json(*report);
-    // A manual start outside working hours gets its own shutdown, so nothing runs all weekend by accident.
-    if (action == env::env_action::start && ctx.schedules != nullptr && report->ok > 0) {
-      auto change = co_await offload(
-          *ctx.workers, [&] { return ctx.schedules->after_hours_start(name, origin.actor, ctx.now()); });
-      if (!change) {
-        body["warnings"].push_back("could not schedule the after-hours shutdown: " + change.error().message);
-      } else if (*change) {
-        body["afterHoursShutdown"] = {
-            {"time", format_rfc3339((*change)->shutdown.at)},
-            {"description", (*change)->description},
-            {"message", "started outside working hours; it will stop at " + (*change)->description}};
-      }
+    if (done->after_hours_problem) {
+      body["warnings"].push_back("could not schedule the after-hours shutdown: " + *done->after_hours_problem);
+    } else if (const auto& change = done->after_hours_shutdown) {
+      body["afterHoursShutdown"] = {
+          {"time", format_rfc3339(change->shutdown.at)},
+          {"description", change->description},
+          {"message", "started outside working hours; it will stop at " + change->description}};
     }
     co_return json_ok(report->succeeded() ? 200 : 207, body);
   };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/offload.h"
+#include "schedule/requested_action.h"
 #include "slack/bot/render.h"
 #include "slack/bot/support_render.h"
 #include "slack/command.h"
@@ -85,27 +86,23 @@ void spawn(const net::any_io_executor& executor, const slack_context& ctx, const
 
 net::awaitable<void> run_action_task(slack_context ctx, env::env_action action, std::string environment,
                                      env::action_origin origin, slack_actor actor, std::string response_url) {
-  auto report = co_await offload(*ctx.workers, [&] {
+  const auto now = ctx.wall_clock();
+  auto done = co_await offload(*ctx.workers, [&] {
     try {
-      return ctx.environments->run(action, environment, origin);
+      return schedule::run_requested_action(*ctx.environments, ctx.schedules, action, environment, origin, now);
     } catch (const std::exception& e) {
-      return result<env::operation_report>(fail(errc::internal, e.what()));
+      return result<schedule::requested_action_result>(fail(errc::internal, e.what()));
     }
   });
-  // A manual start outside working hours gets its own shutdown (as the REST start does), so nothing runs all
-  // weekend by accident; the channel is told when it will stop.
+  // A manual start outside working hours got its own shutdown (as the REST start does); the channel is told.
   std::optional<std::string> stops_at;
-  if (report && action == env::env_action::start && report->ok > 0 && ctx.schedules != nullptr) {
-    auto change = co_await offload(*ctx.workers, [&] {
-      return ctx.schedules->after_hours_start(environment, origin.actor, ctx.wall_clock());
-    });
-    if (!change) {
-      spdlog::warn("slack: after-hours shutdown for {} not scheduled: {}", environment,
-                   change.error().message);
-    } else if (*change) {
-      stops_at = (*change)->description;
-    }
+  if (done && done->after_hours_problem) {
+    spdlog::warn("slack: after-hours shutdown for {} not scheduled: {}", environment, *done->after_hours_problem);
+  } else if (done && done->after_hours_shutdown) {
+    stops_at = done->after_hours_shutdown->description;
   }
+  const auto report = done ? result<env::operation_report>(std::move(done->report))
+                           : result<env::operation_report>(tl::unexpected(done.error()));
   message m;
   if (report) {
     m = render_report(*report, actor);
