@@ -33,9 +33,7 @@ http::response& secured(http::response& r) {
 
 // What one poll reads from the cluster and the optional providers; collected on the worker pool.
 struct snapshot {
-  std::vector<env::environment_summary> summaries;
-  std::map<std::string, env::environment_status> statuses;
-  std::map<std::string, std::string> errors;  // environments whose status could not be read
+  std::vector<env::status_entry> environments;  // every managed namespace, or why it could not be read
   // nullopt: schedules are not configured or the CronJobs could not be read.
   std::optional<std::map<std::string, schedule::cronjob_state>> cronjobs;
   std::optional<result<std::vector<support::support_pod>>> support_pods;  // nullopt: not configured
@@ -43,19 +41,10 @@ struct snapshot {
 
 result<snapshot> collect(const rest_context& ctx) {
   snapshot s;
-  auto list = ctx.environments->list();
-  if (!list) return tl::unexpected(list.error());
-  s.summaries = std::move(*list);
-  // list() keeps only counts; the dashboard shows each workload, so each environment is read once more.
-  for (const auto& summary : s.summaries) {
-    if (!summary.error.empty()) continue;
-    auto status = ctx.environments->status(summary.ns);
-    if (status) {
-      s.statuses.emplace(summary.ns, std::move(*status));
-    } else {
-      s.errors.emplace(summary.ns, status.error().message);
-    }
-  }
+  // A constant number of Kubernetes reads per poll, however many environments (statuses()).
+  auto statuses = ctx.environments->statuses();
+  if (!statuses) return tl::unexpected(statuses.error());
+  s.environments = std::move(*statuses);
   if (ctx.schedules != nullptr) {
     auto read = ctx.schedules->read_all();
     if (read) {
@@ -90,21 +79,18 @@ bool has_schedule(env::env_state state) {
 // Pure: the JSON document of one poll (api/openapi.yaml, schema Dashboard).
 json render(const snapshot& s, const rest_context& ctx, std::chrono::system_clock::time_point now) {
   json environments = json::array();
-  for (const auto& summary : s.summaries) {
-    const auto status = s.statuses.find(summary.ns);
-    if (status == s.statuses.end()) {
-      // Unreadable (or gone since the list): shown with its error rather than dropped.
-      auto item = to_json(summary);
-      if (!item.contains("error")) {
-        const auto why = s.errors.find(summary.ns);
-        item["error"] = why != s.errors.end() ? why->second : "could not be read";
-      }
+  for (const auto& entry : s.environments) {
+    if (!entry.status) {
+      // Unreadable: shown with its error rather than dropped (the list's shape: state is then meaningless).
+      env::environment_summary unreadable;
+      unreadable.ns = entry.ns;
+      unreadable.error = entry.status.error().message;
+      auto item = to_json(unreadable);
       item["workloads"] = json::array();
       environments.push_back(std::move(item));
       continue;
     }
-    const auto& st = status->second;
-    if (st.state == env::env_state::not_found) continue;
+    const auto& st = *entry.status;
     auto item = to_json(st);
     int ready = 0;
     int desired = 0;

@@ -315,46 +315,86 @@ result<environment_status> environment_service::status(std::string_view ns) {
   auto workloads = store_.list_workloads(ns);
   if (!workloads) return tl::unexpected(workloads.error());
   auto out = make_status(*info, false, *workloads, options_.schedule_label_key);
-  if (options_.external) {
-    try {
-      out.external = options_.external->describe(ns);
-    } catch (const std::exception& e) {
-      out.external = external_status{{}, std::nullopt, true, fmt::format("internal error: {}", e.what())};
+  add_external(out);
+  return out;
+}
+
+namespace {
+
+// The managed namespaces, sorted by name.
+std::vector<namespace_info> managed_only(std::vector<namespace_info> all, const protection_policy& protection) {
+  std::vector<namespace_info> managed;
+  for (auto& info : all) {
+    if (!protection.is_protected(info.name)) managed.push_back(std::move(info));
+  }
+  std::sort(managed.begin(), managed.end(),
+            [](const namespace_info& a, const namespace_info& b) { return a.name < b.name; });
+  return managed;
+}
+
+// A namespace without any workload is simply absent from the cluster-wide lists.
+const result<std::vector<workload>>& workloads_of(const workloads_by_namespace& all, const std::string& ns) {
+  static const result<std::vector<workload>> none = std::vector<workload>{};
+  const auto it = all.find(ns);
+  return it == all.end() ? none : it->second;
+}
+
+}  // namespace
+
+// Three reads of the API (namespaces, then all Deployments and StatefulSets) however many environments
+// there are: these views are polled (dashboard, list), and per-namespace reads would cost 1 + 2N calls
+// against the client's rate limit, which the nightly stops need.
+result<std::vector<environment_summary>> environment_service::list() {
+  auto namespaces = store_.list_namespaces();
+  if (!namespaces) return tl::unexpected(namespaces.error());
+  auto workloads = store_.list_all_workloads();
+  if (!workloads) return tl::unexpected(workloads.error());
+  std::vector<environment_summary> out;
+  for (const auto& info : managed_only(std::move(*namespaces), protection_)) {
+    environment_summary summary;
+    summary.ns = info.name;
+    summary.schedule = read_schedule_label(info.labels, options_.schedule_label_key);
+    if (auto it = info.annotations.find(std::string(state_annotation)); it != info.annotations.end()) {
+      summary.recorded_state = it->second;
     }
+    const auto& listed = workloads_of(*workloads, info.name);
+    if (listed) {
+      summary.workloads = static_cast<int>(listed->size());
+      summary.state = derive_state(info, false, *listed);
+    } else {
+      summary.error = listed.error().message;
+    }
+    out.push_back(std::move(summary));
   }
   return out;
 }
 
-result<std::vector<environment_summary>> environment_service::list() {
+result<std::vector<status_entry>> environment_service::statuses() {
   auto namespaces = store_.list_namespaces();
   if (!namespaces) return tl::unexpected(namespaces.error());
-  std::vector<namespace_info> managed;
-  for (auto& info : *namespaces) {
-    if (!protection_.is_protected(info.name)) managed.push_back(std::move(info));
-  }
-  std::sort(managed.begin(), managed.end(),
-            [](const namespace_info& a, const namespace_info& b) { return a.name < b.name; });
-  std::vector<environment_summary> out(managed.size());
-  parallel_for(managed.size(), options_.max_concurrency, [&](std::size_t i) {
-    const auto& info = managed[i];
-    auto& summary = out[i];
-    summary.ns = info.name;
-    summary.schedule = read_schedule_label(info.labels, options_.schedule_label_key);
-    try {
-      auto workloads = store_.list_workloads(info.name);
-      if (!workloads) {
-        summary.error = workloads.error().message;
-        return;
-      }
-      summary.workloads = static_cast<int>(workloads->size());
-      summary.state = derive_state(info, false, *workloads);
-    } catch (const std::exception& e) {
-      summary.error = fmt::format("internal error: {}", e.what());
-    } catch (...) {
-      summary.error = "internal error: unknown exception";
+  auto workloads = store_.list_all_workloads();
+  if (!workloads) return tl::unexpected(workloads.error());
+  std::vector<status_entry> out;
+  for (const auto& info : managed_only(std::move(*namespaces), protection_)) {
+    const auto& listed = workloads_of(*workloads, info.name);
+    if (!listed) {
+      out.push_back({info.name, tl::unexpected(listed.error())});
+      continue;
     }
-  });
+    auto status = make_status(info, false, *listed, options_.schedule_label_key);
+    add_external(status);
+    out.push_back({info.name, std::move(status)});
+  }
   return out;
+}
+
+void environment_service::add_external(environment_status& status) {
+  if (!options_.external) return;
+  try {
+    status.external = options_.external->describe(status.ns);
+  } catch (const std::exception& e) {
+    status.external = external_status{{}, std::nullopt, true, fmt::format("internal error: {}", e.what())};
+  }
 }
 
 }  // namespace devenv::env

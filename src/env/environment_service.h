@@ -81,6 +81,15 @@ struct environment_summary {
   schedule_label schedule;
   int workloads = 0;  // Deployments and StatefulSets, excluded ones included
   std::string error;  // non-empty when this namespace could not be read; state is then meaningless
+  // devenv-scaler/state as found ("" when absent): written when a stop/start has finished, so it says
+  // whether one completed, where `state` only says what the workloads look like now.
+  std::string recorded_state;
+};
+
+// One managed namespace in statuses(): its full status, or why its workloads could not be read.
+struct status_entry {
+  std::string ns;
+  result<environment_status> status;
 };
 
 using wall_clock = std::function<std::chrono::system_clock::time_point()>;
@@ -106,12 +115,17 @@ class environment_service {
   // read is listed with `error` set rather than failing the whole list.
   result<std::vector<environment_summary>> list();
 
+  // The full status of every managed namespace, sorted by name, from the same three reads as list().
+  result<std::vector<status_entry>> statuses();
+
   const protection_policy& protection() const { return protection_; }
 
  private:
   result<operation_report> execute(env_action action, std::string_view ns, const action_origin& origin);
   item_report apply_step(env_action action, std::string_view ns, plan_step step);
   std::vector<resource_item> act_on_external(env_action action, std::string_view ns);
+  // EC2/RDS from the inventory, when configured; a throwing provider is reported in the status.
+  void add_external(environment_status& status);
   // Writes the namespace record and the Event; returns what could not be written.
   std::vector<std::string> record(const operation_report& report, const action_origin& origin);
 

@@ -76,6 +76,29 @@ result<std::vector<workload>> kube_workload_store::list_workloads(std::string_vi
   });
 }
 
+result<workloads_by_namespace> kube_workload_store::list_all_workloads() {
+  return guarded("list all workloads", [&]() -> result<workloads_by_namespace> {
+    workloads_by_namespace out;
+    for (auto kind : {workload_kind::deployment, workload_kind::statefulset}) {
+      auto list = client_.list_all(kube::collection_path(resource_of(kind)));
+      if (!list) return tl::unexpected(list.error());
+      for (const auto& item : list->value("items", json::array())) {
+        const auto ns = item.value("/metadata/namespace"_json_pointer, std::string{});
+        auto& entry = out.try_emplace(ns, std::vector<workload>{}).first->second;
+        if (!entry) continue;  // this namespace already failed
+        // As in list_workloads: an object that does not decode fails its namespace, never silently skipped.
+        auto w = workload_from_json(kind, item);
+        if (w) {
+          entry->push_back(std::move(*w));
+        } else {
+          entry = tl::unexpected(w.error());
+        }
+      }
+    }
+    return out;
+  });
+}
+
 result<workload> kube_workload_store::get_workload(workload_kind kind, std::string_view ns,
                                                    std::string_view name) {
   return guarded("get workload", [&]() -> result<workload> {

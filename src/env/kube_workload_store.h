@@ -24,6 +24,7 @@ class kube_workload_store : public workload_store {
   explicit kube_workload_store(kube::client& client) : client_(client) {}
 
   result<std::vector<workload>> list_workloads(std::string_view ns) override;
+  result<workloads_by_namespace> list_all_workloads() override;
   result<workload> get_workload(workload_kind kind, std::string_view ns, std::string_view name) override;
   result<workload> patch_workload(workload_kind kind, std::string_view ns, std::string_view name,
                                   const nlohmann::json& merge_patch) override;

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -29,12 +31,18 @@ struct event_record {
   std::chrono::system_clock::time_point time;  // injected: the store never reads a clock
 };
 
+using workloads_by_namespace = std::map<std::string, result<std::vector<workload>>, std::less<>>;
+
 class workload_store {
  public:
   virtual ~workload_store() = default;
 
   // Every Deployment and StatefulSet of the namespace (all pages).
   virtual result<std::vector<workload>> list_workloads(std::string_view ns) = 0;
+  // Every Deployment and StatefulSet of the cluster, by namespace (protected ones included): two
+  // cluster-wide LISTs however many environments there are, for views of all of them (list, dashboard).
+  // A namespace holding an object that does not decode gets that error; the others are unaffected.
+  virtual result<workloads_by_namespace> list_all_workloads() = 0;
   virtual result<workload> get_workload(workload_kind kind, std::string_view ns, std::string_view name) = 0;
   // A JSON merge patch with field manager devenv-scaler; returns the object as written.
   virtual result<workload> patch_workload(workload_kind kind, std::string_view ns, std::string_view name,

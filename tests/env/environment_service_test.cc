@@ -534,8 +534,56 @@ TEST_F(service_test, list_shows_managed_environments_with_their_state) {
 
   store_.fail_list(true);
   auto degraded = service.list();
-  ASSERT_TRUE(degraded);
-  for (const auto& s : *degraded) EXPECT_FALSE(s.error.empty()) << s.ns;
+  ASSERT_FALSE(degraded);
+  EXPECT_EQ(degraded.error().code, errc::unavailable);
+}
+
+// list() and statuses() are polled (dashboard, REST list): the namespaces and one cluster-wide read of the
+// workloads, never a read per environment.
+TEST_F(service_test, views_of_every_environment_read_the_workloads_once) {
+  for (int i = 0; i < 30; ++i) seed({{deploy, "web", 1, {}}, {sts, "db", 1, {}}}, "dev" + std::to_string(i));
+  auto service = make();
+  ASSERT_TRUE(service.list());
+  auto statuses = service.statuses();
+  ASSERT_TRUE(statuses);
+  EXPECT_EQ(statuses->size(), 30u);
+  EXPECT_EQ(store_.list_all_calls(), 2);
+  EXPECT_EQ(store_.list_calls(), 0);
+}
+
+TEST_F(service_test, statuses_match_status_and_an_unreadable_namespace_does_not_hide_the_others) {
+  seed(typical(), "dev1");
+  seed({{deploy, "web", 1, {}}}, "dev2");
+  seed({{deploy, "web", 1, {}}, {deploy, "broken", -1, {}}}, "dev3");
+  store_.add_namespace("kube-system");
+  auto service = make();
+  ASSERT_TRUE(service.stop("dev2", alice_));
+  auto all = service.statuses();
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 3u);
+  for (const std::string ns : {"dev1", "dev2"}) {
+    const auto& entry = (*all)[ns == "dev1" ? 0 : 1];
+    EXPECT_EQ(entry.ns, ns);
+    ASSERT_TRUE(entry.status) << ns;
+    auto one = service.status(ns);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(entry.status->state, one->state) << ns;
+    EXPECT_EQ(entry.status->recorded_state, one->recorded_state) << ns;
+    ASSERT_EQ(entry.status->workloads.size(), one->workloads.size()) << ns;
+    for (std::size_t i = 0; i < one->workloads.size(); ++i) {
+      EXPECT_EQ(entry.status->workloads[i].name, one->workloads[i].name) << ns;
+      EXPECT_EQ(entry.status->workloads[i].desired, one->workloads[i].desired) << ns;
+    }
+  }
+  EXPECT_EQ((*all)[1].status->state, env_state::stopped);
+  EXPECT_EQ((*all)[2].ns, "dev3");
+  ASSERT_FALSE((*all)[2].status);
+  EXPECT_NE((*all)[2].status.error().message.find("broken"), std::string::npos) << (*all)[2].status.error().message;
+
+  auto list = service.list();
+  ASSERT_TRUE(list);
+  EXPECT_TRUE((*list)[0].error.empty());
+  EXPECT_FALSE((*list)[2].error.empty());
 }
 
 }  // namespace

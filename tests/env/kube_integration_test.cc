@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -195,6 +197,37 @@ TEST_F(kube_integration, refusals_and_list) {
   for (const auto& s : *list) names.push_back(s.ns);
   EXPECT_EQ(names, (std::vector<std::string>{"dev1", "dev2"}));
   EXPECT_EQ(list->front().state, env_state::running);
+}
+
+// The cluster-wide read behind list() and statuses(): the same workloads as the per-namespace lists, grouped
+// by namespace, in two LISTs whatever the number of environments.
+TEST_F(kube_integration, all_workloads_in_two_cluster_wide_lists) {
+  auto all = store_->list_all_workloads();
+  ASSERT_TRUE(all) << all.error().message;
+  for (const std::string ns : {"dev1", "dev2"}) {
+    ASSERT_TRUE(all->count(ns)) << ns;
+    const auto& grouped = all->at(ns);
+    ASSERT_TRUE(grouped) << grouped.error().message;
+    auto one = store_->list_workloads(ns);
+    ASSERT_TRUE(one) << one.error().message;
+    std::set<std::string> a;
+    std::set<std::string> b;
+    for (const auto& w : *grouped) a.insert(std::string(to_string(w.kind)) + "/" + w.name);
+    for (const auto& w : *one) b.insert(std::string(to_string(w.kind)) + "/" + w.name);
+    EXPECT_EQ(a, b) << ns;
+    EXPECT_FALSE(a.empty()) << ns;
+  }
+  std::ifstream log(dir_.path() / "requests.jsonl");
+  std::set<std::string> cluster_wide;
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    if (entry.is_discarded()) continue;
+    const std::string path = entry.value("path", "");
+    if (path.rfind("/apis/apps/v1/deployments", 0) == 0 || path.rfind("/apis/apps/v1/statefulsets", 0) == 0) {
+      cluster_wide.insert(path.substr(0, path.find('?')));
+    }
+  }
+  EXPECT_EQ(cluster_wide, (std::set<std::string>{"/apis/apps/v1/deployments", "/apis/apps/v1/statefulsets"}));
 }
 
 // A bigger environment behind a flaky API server (30% of PATCHes answer 503, the client does not retry):

@@ -130,11 +130,21 @@ class fake_workload_store : public workload_store {
     std::lock_guard lock(mutex_);
     return patch_calls_;
   }
+  // Reads of workloads: per namespace (list_workloads) and cluster-wide (list_all_workloads).
+  int list_calls() const {
+    std::lock_guard lock(mutex_);
+    return list_calls_;
+  }
+  int list_all_calls() const {
+    std::lock_guard lock(mutex_);
+    return list_all_calls_;
+  }
 
   // --- workload_store
   // ---------------------------------------------------------------------------------------
   result<std::vector<workload>> list_workloads(std::string_view ns) override {
     std::lock_guard lock(mutex_);
+    ++list_calls_;
     if (fail_list_) return fail(errc::unavailable, "injected list failure");
     std::vector<workload> out;
     auto it = objects_.find(std::string(ns));
@@ -143,6 +153,25 @@ class fake_workload_store : public workload_store {
       auto w = workload_from_json(k.first, o);
       if (!w) return tl::unexpected(w.error());
       out.push_back(std::move(*w));
+    }
+    return out;
+  }
+
+  result<workloads_by_namespace> list_all_workloads() override {
+    std::lock_guard lock(mutex_);
+    ++list_all_calls_;
+    if (fail_list_) return fail(errc::unavailable, "injected list failure");
+    workloads_by_namespace out;
+    for (const auto& [ns, objects] : objects_) {
+      auto& entry = out.try_emplace(ns, std::vector<workload>{}).first->second;
+      for (const auto& [k, o] : objects) {
+        auto w = workload_from_json(k.first, o);
+        if (!w) {
+          entry = tl::unexpected(w.error());
+          break;
+        }
+        entry->push_back(std::move(*w));
+      }
     }
     return out;
   }
@@ -263,6 +292,8 @@ class fake_workload_store : public workload_store {
   int in_flight_ = 0;
   int max_in_flight_ = 0;
   int patch_calls_ = 0;
+  int list_calls_ = 0;
+  int list_all_calls_ = 0;
   std::vector<std::pair<std::string, event_record>> events_;
   std::vector<key> applied_;
   std::vector<json> patch_bodies_;
