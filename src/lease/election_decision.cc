@@ -62,8 +62,8 @@ attempt_decision decide_attempt(const std::optional<observation>& current, std::
   return d;
 }
 
-bool must_step_down(time_point last_renew, const election_timing& timing, time_point now) {
-  return now >= last_renew + timing.renew_deadline;
+bool must_step_down(std::chrono::nanoseconds since_renew, const election_timing& timing) {
+  return since_renew >= timing.renew_deadline;
 }
 
 lease_record release_record(const lease_record& held, time_point now) {

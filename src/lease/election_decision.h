@@ -55,8 +55,9 @@ struct attempt_decision {
 attempt_decision decide_attempt(const std::optional<observation>& current, std::string_view me,
                                 const election_timing& timing, time_point now);
 
-// Whether a leader whose last successful renewal was written at `last_renew` must stop leading now.
-bool must_step_down(time_point last_renew, const election_timing& timing, time_point now);
+// Whether a leader must stop leading, `since_renew` after its last successful renewal began (measured on a
+// monotonic clock by the caller: a wall-clock step must not stretch a leadership).
+bool must_step_down(std::chrono::nanoseconds since_renew, const election_timing& timing);
 
 // The record that releases the Lease on graceful shutdown (ReleaseOnCancel): no holder, a 1 s duration, so
 // a standby takes it at its next attempt. Fenced by `held`'s resourceVersion: if someone else has written

@@ -23,6 +23,16 @@ void sliced_sleep(std::chrono::milliseconds total, const std::atomic<bool>& stop
 
 leader_elector::leader_elector(lease_store& store, elector_options options)
     : store_(store), options_(std::move(options)) {
+  if (!options_.monotonic) {
+    if (options_.now) {
+      options_.monotonic = [now = options_.now] {
+        return std::chrono::steady_clock::time_point(
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(now().time_since_epoch()));
+      };
+    } else {
+      options_.monotonic = [] { return std::chrono::steady_clock::now(); };
+    }
+  }
   if (!options_.now) options_.now = [] { return std::chrono::system_clock::now(); };
   if (!options_.sleep) options_.sleep = sliced_sleep;
   if (!options_.random01) {
@@ -48,7 +58,7 @@ void leader_elector::stop() {
 
 bool leader_elector::is_leader() const {
   if (!leading_.load()) return false;
-  return options_.now().time_since_epoch().count() < renew_deadline_at_.load();
+  return options_.monotonic().time_since_epoch().count() < renew_deadline_at_.load();
 }
 
 std::string leader_elector::leader() const {
@@ -98,7 +108,7 @@ leader_elector::attempt_result leader_elector::attempt(time_point now) {
   return attempt_result::leading;
 }
 
-void leader_elector::become_leader(time_point renewed_at) {
+void leader_elector::become_leader(std::chrono::steady_clock::time_point renewed_at) {
   last_renew_ = renewed_at;
   renew_deadline_at_ = (renewed_at + options_.timing.renew_deadline).time_since_epoch().count();
   if (leading_.exchange(true)) return;
@@ -130,14 +140,16 @@ void leader_elector::run(const std::atomic<bool>& stop) {
   time_point sit_out_until{};
   while (!stop.load()) {
     const auto now = options_.now();
+    // Taken before the write: the renewal counts from when it began, never later.
+    const auto began = options_.monotonic();
     const bool was_leading = leading_.load();
     if (was_leading || now >= sit_out_until) {
       const auto outcome = attempt(now);
       if (outcome == attempt_result::leading) {
-        become_leader(now);
+        become_leader(began);
       } else if (was_leading && outcome == attempt_result::standing_by) {
         step_down("another replica holds the Lease");
-      } else if (was_leading && must_step_down(last_renew_, timing, options_.now())) {
+      } else if (was_leading && must_step_down(options_.monotonic() - last_renew_, timing)) {
         step_down("could not renew the Lease within renew_deadline");
         sit_out_until = options_.now() + timing.lease_duration;
       }
@@ -147,7 +159,7 @@ void leader_elector::run(const std::atomic<bool>& stop) {
     if (leading_.load()) {
       // Wake up at the renew deadline at the latest, so the work stops then and not a period later.
       const auto to_deadline =
-          std::chrono::ceil<std::chrono::milliseconds>(last_renew_ + timing.renew_deadline - options_.now());
+          std::chrono::ceil<std::chrono::milliseconds>(last_renew_ + timing.renew_deadline - options_.monotonic());
       wait = std::clamp(to_deadline, std::chrono::milliseconds(1), wait);
     } else {
       const double factor = 0.75 + 0.25 * options_.random01();

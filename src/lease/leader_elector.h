@@ -30,8 +30,13 @@ struct elector_options {
   std::string identity;  // unique per replica (see election_settings.h resolve_identity)
   election_timing timing;
   bool release_on_cancel = true;
-  // Wall clock (renewTime is written from it); called from any thread by is_leader(). Default: system_clock.
+  // Wall clock: renewTime is written from it and other replicas' renewals are judged by it. Default:
+  // system_clock.
   std::function<time_point()> now;
+  // Monotonic clock for this replica's own renew deadline (is_leader(), stepping down), so that a wall-clock
+  // step backwards cannot stretch a leadership. Called from any thread. Default: steady_clock; when only
+  // `now` is given (tests), it follows `now`.
+  std::function<std::chrono::steady_clock::time_point()> monotonic;
   // Waits up to `d`, returning early once `stop` is set. Default: sleeps in slices of at most 50 ms.
   std::function<void(std::chrono::milliseconds d, const std::atomic<bool>& stop)> sleep;
   std::function<double()> random01;  // in [0, 1); default: a per-elector PRNG
@@ -63,7 +68,7 @@ class leader_elector {
  private:
   enum class attempt_result { leading, standing_by, failed };
   attempt_result attempt(time_point now);
-  void become_leader(time_point renewed_at);
+  void become_leader(std::chrono::steady_clock::time_point renewed_at);
   void step_down(const char* why);
   void release();
   void set_observed_leader(const std::string& holder);
@@ -71,8 +76,9 @@ class leader_elector {
   lease_store& store_;
   elector_options options_;
   std::atomic<bool> leading_{false};
-  std::atomic<time_point::rep> renew_deadline_at_{0};  // is_leader() is false from this instant
-  time_point last_renew_{};                            // elector thread only
+  // is_leader() is false from this monotonic instant.
+  std::atomic<std::chrono::steady_clock::rep> renew_deadline_at_{0};
+  std::chrono::steady_clock::time_point last_renew_{};  // when the last successful renewal began; elector only
   std::optional<observation> observed_;                // elector thread only
   mutable std::mutex leader_mutex_;
   std::string leader_;

@@ -24,13 +24,19 @@ struct harness {
   std::vector<std::pair<std::string, std::chrono::milliseconds>> events;
   std::vector<std::chrono::milliseconds> sleeps;
 
-  time_point now() const { return t0 + std::chrono::milliseconds(elapsed_ms.load()); }
+  // The wall clock can be stepped (NTP) by wall_step_ms; the monotonic clock only moves with elapsed_ms.
+  std::atomic<long long> wall_step_ms{0};
+  time_point now() const { return t0 + std::chrono::milliseconds(elapsed_ms.load() + wall_step_ms.load()); }
+  std::chrono::steady_clock::time_point monotonic() const {
+    return std::chrono::steady_clock::time_point(std::chrono::milliseconds(elapsed_ms.load()));
+  }
   std::chrono::milliseconds elapsed() const { return std::chrono::milliseconds(elapsed_ms.load()); }
 
   elector_options options(std::string identity) {
     elector_options o;
     o.identity = std::move(identity);
     o.now = [this] { return now(); };
+    o.monotonic = [this] { return monotonic(); };
     o.random01 = [] { return 0.5; };
     o.on_started_leading = [this] { events.emplace_back("started", elapsed()); };
     o.on_stopped_leading = [this] {
@@ -153,6 +159,28 @@ TEST(LeaderElector, StepsDownAtTheRenewDeadlineBeforeTheLeaseCanExpireThenSitsOu
   EXPECT_EQ(h.events[2].first, "started");
   EXPECT_GE(h.events[2].second, 27s);
   EXPECT_LT(h.events[2].second, 27s + 2s);
+}
+
+// The wall clock stepping back an hour while renewals fail must not stretch the leadership: the deadline is
+// kept on the monotonic clock (a standby judges by its own clock and takes over at 2 s + 15 s).
+TEST(LeaderElector, AWallClockStepBackDoesNotStretchTheRenewDeadline) {
+  harness h;
+  auto e = make_elector(h, "me");
+  std::optional<std::chrono::milliseconds> leader_false_at;
+  h.tick = [&](leader_elector& el) {
+    if (h.elapsed() == 4s) {
+      h.store.fail_writes = true;  // the last renewal was at 2 s
+      h.wall_step_ms = -3'600'000;
+    }
+    if (!leader_false_at && !el.is_leader()) leader_false_at = h.elapsed();
+    if (h.elapsed() >= 20s) h.stop = true;
+  };
+  e->run(h.stop);
+  ASSERT_TRUE(leader_false_at.has_value());
+  EXPECT_EQ(*leader_false_at, 12s);
+  ASSERT_GE(h.events.size(), 2u);
+  EXPECT_EQ(h.events[1].first, "stopped holder=me");
+  EXPECT_EQ(h.events[1].second, 12s);
 }
 
 TEST(LeaderElector, StepsDownAtOnceWhenAnotherReplicaHoldsTheLease) {
