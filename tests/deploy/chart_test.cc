@@ -207,7 +207,7 @@ struct tls_case {
 TEST(ChartTemplate, TlsModes) {
   const std::vector<tls_case> cases = {
       {"certManager", {}, true, false, false, false},
-      {"selfSigned", {"tls.mode=selfSigned"}, false, true, true, false},
+      {"selfSigned", {"tls.mode=selfSigned", "replicaCount=1"}, false, true, true, false},
       {"existingSecret",
        {"tls.mode=existingSecret", "tls.existingSecret=my-tls", "tls.caBundle=-----BEGIN CERTIFICATE-----"},
        false,
@@ -236,6 +236,8 @@ TEST(ChartTemplate, TlsModes) {
     auto webhooks = chart.find("MutatingWebhookConfiguration", kRelease);
     ASSERT_TRUE(webhooks);
     EXPECT_EQ((*webhooks)["webhooks"][0]["clientConfig"].contains("caBundle"), c.ca_bundle);
+    // One replica (selfSigned): a PDB with minAvailable 1 would block node drains, so there is none.
+    EXPECT_EQ(chart.find("PodDisruptionBudget", kRelease).has_value(), c.name != std::string("selfSigned"));
   }
 }
 
@@ -258,6 +260,7 @@ TEST(ChartTemplate, SchemaRefusesBadValues) {
       {{"tls.mode=existingSecret", "tls.existingSecret=my-tls"}, "tls.caBundle"},
       {{"aws.irsaRoleArn=not-an-arn"}, "irsaRoleArn"},
       {{"cacher.enabled=true"}, "config.aws.store: dynamodb"},
+      {{"tls.mode=selfSigned"}, "tls.mode=selfSigned needs replicaCount: 1"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.set.front());
@@ -279,7 +282,7 @@ TEST(ChartConfig, AcceptedByTheServer) {
   const std::vector<config_case> cases = {
       {"default", {}, {}},
       {"full", {full_values_file()}, {}},
-      {"selfSigned", {}, {"tls.mode=selfSigned"}},
+      {"selfSigned", {}, {"tls.mode=selfSigned", "replicaCount=1"}},
   };
   temp_dir dir("devenv-chart-config");
   kube_sim_process sim(dir.path() / "sim");

@@ -24,7 +24,7 @@ TEST(ChartRbac, EveryCallOfTheIntegrationTestsIsAllowedAndEveryGrantIsUsed) {
   ASSERT_TRUE(dir && *dir) << "DEVENV_REQUEST_LOG_DIR is not set: run through ctest (fixture kube_requests)";
   // Self-signed TLS renders the one optional rule (patching the webhook's caBundle) the integration tests
   // exercise; the other modes render a subset (chart_test TlsModes).
-  const auto chart = render_chart({}, {"tls.mode=selfSigned"});
+  const auto chart = render_chart({}, {"tls.mode=selfSigned", "replicaCount=1"});
   ASSERT_EQ(chart.helm.exit_code, 0) << chart.helm.err;
   const auto rules = bound_rules(chart.objects, kRelease, kReleaseNamespace);
   ASSERT_FALSE(rules.empty());
