@@ -32,10 +32,20 @@ sources_for() {
     fuzz_cron) echo "${s}/core/error.cc ${s}/core/cron.cc" ;;
     fuzz_notified) echo "${s}/core/error.cc ${s}/core/rfc3339.cc ${s}/schedule/warning_plan.cc" ;;
     fuzz_duration) echo "${s}/core/error.cc ${s}/core/duration.cc" ;;
+    fuzz_api_bodies) echo "${s}/core/error.cc ${s}/core/duration.cc ${s}/api/request_bodies.cc" ;;
+    fuzz_aws_xml)
+      echo "${s}/core/error.cc ${s}/aws/xml_util.cc ${s}/aws/ec2_xml.cc ${s}/aws/rds_xml.cc ${s}/aws/api_error.cc" ;;
     *) echo "fuzz/build.sh: no source list for $1" >&2; return 1 ;;
   esac
 }
 libs=($(pkg-config --libs libcrypto fmt yaml-cpp) -ldate-tz)
+# Libraries only some targets need.
+extra_libs_for() {
+  case "$1" in
+    fuzz_aws_xml) pkg-config --libs pugixml ;;
+    *) ;;
+  esac
+}
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -57,6 +67,7 @@ for target in "${targets[@]}"; do
     fi
     objects+=("${obj}")
   done
-  "${cxx}" "${flags[@]}" "${root}/fuzz/${target}.cc" "${objects[@]}" "${libs[@]}" -o "${out}/${target}"
+  extra=($(extra_libs_for "${target}"))
+  "${cxx}" "${flags[@]}" "${root}/fuzz/${target}.cc" "${objects[@]}" "${libs[@]}" "${extra[@]}" -o "${out}/${target}"
   echo "built ${out}/${target}"
 done
