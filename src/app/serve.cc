@@ -421,20 +421,20 @@ int serve(const config& cfg) {
       inventory::refresh_loop_options options;
       options.period = cfg.aws.refresh_period;
       options.guard_period = cfg.aws.guard_period;
+      // Only environments whose stop has completed (recorded on the namespace), never one still stopping.
       options.stopped_environments = [&environments]() -> result<std::set<std::string>> {
         auto all = environments.list();
         if (!all) return tl::unexpected(all.error());
-        std::set<std::string> stopped;
-        for (const auto& e : *all) {
-          if (e.error.empty() && e.state == env::env_state::stopped) stopped.insert(e.ns);
-        }
-        return stopped;
+        return inventory::completed_stops(*all);
       };
-      options.on_guard = [&metrics](const std::vector<env::resource_item>& items) {
-        spdlog::info("rds guard: round done, {} database(s) acted on", items.size());
-        for (const auto& i : items) {
+      options.record_event = [&store](std::string_view ns, const env::event_record& event) {
+        return store.create_event(ns, event);
+      };
+      options.on_guard = [&metrics](const std::vector<inventory::guarded_database>& guarded) {
+        spdlog::info("rds guard: round done, {} database(s) acted on", guarded.size());
+        for (const auto& g : guarded) {
           metrics.increment("devenv_rds_guard_stops_total",
-                            {{"result", i.outcome == env::resource_outcome::failed ? "failed" : "ok"}});
+                            {{"result", g.item.outcome == env::resource_outcome::failed ? "failed" : "ok"}});
         }
       };
       inventory::run_refresh_loop(aws_resources->cache(), &aws_resources->resources(), options, stop);

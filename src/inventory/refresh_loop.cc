@@ -6,25 +6,33 @@
 
 namespace devenv::inventory {
 
-std::vector<env::resource_item> guard_databases(cacher& cache, cloud_resources& resources,
-                                                const std::set<std::string>& stopped) {
+std::vector<guarded_database> guard_databases(cacher& cache, cloud_resources& resources,
+                                              const std::set<std::string>& stopped) {
   const auto snap = cache.current();
   if (!snap) return {};
-  std::vector<power_step> steps;
-  for (auto& r : plan_rds_guard(snap->envs, stopped)) steps.push_back({std::move(r), true, {}, {}});
-  auto items = resources.apply(power_action::stop, steps);
-  for (const auto& item : items) {
-    if (item.outcome == env::resource_outcome::failed) {
-      spdlog::warn("rds guard: {} {} is {} while its environment is stopped; stopping it again failed: {}",
-                   item.kind, item.id, item.from_state, item.message);
-    } else {
-      spdlog::info(
-          "rds guard: {} {} was {} while its environment is stopped (RDS restarts a database after 7 "
-          "days); stopped it again",
-          item.kind, item.id, item.from_state);
+  std::vector<guarded_database> out;
+  for (const auto& name : stopped) {
+    const auto it = snap->envs.find(name);
+    if (it == snap->envs.end()) continue;
+    std::vector<power_step> steps;
+    for (auto& r : plan_rds_guard(environments{{name, it->second}}, {name})) {
+      steps.push_back({std::move(r), true, {}, {}});
+    }
+    if (steps.empty()) continue;
+    for (auto& item : resources.apply(power_action::stop, steps)) {
+      if (item.outcome == env::resource_outcome::failed) {
+        spdlog::warn("rds guard: {} {} of {} is {} while {} is stopped; stopping it again failed: {}",
+                     item.kind, item.id, name, item.from_state, name, item.message);
+      } else {
+        spdlog::info(
+            "rds guard: {} {} of {} was {} while {} is stopped (RDS restarts a database after 7 days); "
+            "stopped it again",
+            item.kind, item.id, name, item.from_state, name);
+      }
+      out.push_back({name, std::move(item)});
     }
   }
-  return items;
+  return out;
 }
 
 void run_refresh_loop(cacher& cache, cloud_resources* resources, refresh_loop_options options,
@@ -45,13 +53,24 @@ void run_refresh_loop(cacher& cache, cloud_resources* resources, refresh_loop_op
     try {
       if (auto r = cache.refresh(); r) spdlog::debug("inventory refreshed: {} resources", *r);
       if (resources && options.stopped_environments && options.now() >= next_guard) {
-        next_guard = options.now() + options.guard_period;
+        // Counted from the round's start, like the refresh period: counted from after the refresh, a guard
+        // period equal to the refresh period would fall just short at the next round and run every other one.
+        next_guard = started + options.guard_period;
         auto stopped = options.stopped_environments();
         if (!stopped) {
           spdlog::warn("rds guard: cannot tell which environments are stopped: {}", stopped.error().message);
         } else {
-          auto items = guard_databases(cache, *resources, *stopped);
-          if (options.on_guard) options.on_guard(items);
+          auto guarded = guard_databases(cache, *resources, *stopped);
+          if (options.record_event) {
+            for (const auto& g : guarded) {
+              if (auto recorded = options.record_event(g.environment, guard_event(g, options.now()));
+                  !recorded) {
+                spdlog::warn("rds guard: event on {} not created: {}", g.environment,
+                             recorded.error().message);
+              }
+            }
+          }
+          if (options.on_guard) options.on_guard(guarded);
         }
       }
     } catch (const std::exception& e) {
