@@ -100,6 +100,40 @@ TEST(PodStatus, TheStoreMovesACreatedPodToRunning) {
   auto running = s.get(*pods, "devenv-support", "manage1");
   ASSERT_TRUE(running);
   EXPECT_EQ((*running)["status"]["phase"], "Running");
+
+  // Started at 10:00:02 with a 60 s deadline: the store fails it at 10:01:02, not a moment before.
+  const auto deadline = s.advance();
+  ASSERT_TRUE(deadline);
+  EXPECT_EQ(*deadline, now + 60s);
+  now += 59s;
+  s.advance();
+  EXPECT_EQ((*s.get(*pods, "devenv-support", "manage1"))["status"]["phase"], "Running");
+  now += 1s;
+  EXPECT_FALSE(s.advance());  // nothing left to do for it
+  auto failed = s.get(*pods, "devenv-support", "manage1");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ((*failed)["status"]["phase"], "Failed");
+  EXPECT_EQ((*failed)["status"]["reason"], "DeadlineExceeded");
+}
+
+TEST(PodStatus, ADeletedPodHasNoDeadlineLeft) {
+  auto now = *devenv::parse_rfc3339("2026-11-27T10:00:00Z");
+  store_options options;
+  options.workload_ready_delay = 1s;
+  store s(options, [&] { return now; });
+  const resource_kind* pods = nullptr;
+  const resource_kind* namespaces = nullptr;
+  for (const auto& k : builtin_kinds()) {
+    if (k.resource == "pods") pods = &k;
+    if (k.resource == "namespaces") namespaces = &k;
+  }
+  ASSERT_TRUE(pods && namespaces);
+  ASSERT_TRUE(s.create(*namespaces, "", {{"metadata", {{"name", "devenv-support"}}}}, false));
+  ASSERT_TRUE(s.create(*pods, "devenv-support", pod(nullptr, 30), false));
+  now += 1s;
+  ASSERT_TRUE(s.advance());  // running; its deadline is scheduled
+  ASSERT_TRUE(s.remove(*pods, "devenv-support", "manage1", false));
+  EXPECT_FALSE(s.advance());
 }
 
 }  // namespace

@@ -140,17 +140,6 @@ void set_pod_condition(json& status, const std::string& type, bool ok, std::stri
       {{"type", type}, {"status", value}, {"lastProbeTime", nullptr}, {"lastTransitionTime", now}});
 }
 
-std::optional<std::chrono::system_clock::time_point> pod_deadline(const json& pod) {
-  const json spec = pod.value("spec", json::object());
-  const auto seconds = spec.find("activeDeadlineSeconds");
-  if (seconds == spec.end() || !seconds->is_number_integer()) return std::nullopt;
-  const json status = pod.value("status", json::object());
-  std::string from = status.value("startTime", "");
-  if (from.empty()) from = pod.value("metadata", json::object()).value("creationTimestamp", "");
-  const auto start = devenv::parse_rfc3339(from);
-  if (!start) return std::nullopt;
-  return *start + std::chrono::seconds(seconds->get<std::int64_t>());
-}
 
 void pod_pending(json& pod) {
   json& status = pod["status"];
@@ -186,6 +175,18 @@ bool pod_running(json& pod, std::string_view now) {
 }
 
 }  // namespace
+
+std::optional<std::chrono::system_clock::time_point> pod_deadline(const json& pod) {
+  const json spec = pod.value("spec", json::object());
+  const auto seconds = spec.find("activeDeadlineSeconds");
+  if (seconds == spec.end() || !seconds->is_number_integer()) return std::nullopt;
+  const json status = pod.value("status", json::object());
+  std::string from = status.value("startTime", "");
+  if (from.empty()) from = pod.value("metadata", json::object()).value("creationTimestamp", "");
+  const auto start = devenv::parse_rfc3339(from);
+  if (!start) return std::nullopt;
+  return *start + std::chrono::seconds(seconds->get<std::int64_t>());
+}
 
 bool fail_past_deadline(json& pod, std::string_view now) {
   const auto deadline = pod_deadline(pod);

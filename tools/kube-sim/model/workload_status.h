@@ -5,7 +5,9 @@
 // started. Pure functions of (object, now); thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -31,5 +33,9 @@ bool mark_ready(std::string_view resource, nlohmann::json& object, std::string_v
 // creation, before it started) becomes Failed with reason DeadlineExceeded, as the kubelet does. Returns
 // whether the pod changed. `now` is RFC 3339.
 bool fail_past_deadline(nlohmann::json& pod, std::string_view now);
+
+// When fail_past_deadline will fail the pod: status.startTime (or its creation) + activeDeadlineSeconds;
+// none without a deadline.
+std::optional<std::chrono::system_clock::time_point> pod_deadline(const nlohmann::json& pod);
 
 }  // namespace kubesim
