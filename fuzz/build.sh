@@ -33,6 +33,7 @@ sources_for() {
     fuzz_notified) echo "${s}/core/error.cc ${s}/core/rfc3339.cc ${s}/schedule/warning_plan.cc" ;;
     fuzz_duration) echo "${s}/core/error.cc ${s}/core/duration.cc" ;;
     fuzz_api_bodies) echo "${s}/core/error.cc ${s}/core/duration.cc ${s}/api/request_bodies.cc" ;;
+    fuzz_dynamodb_item) echo "${s}/inventory/dynamodb_item.cc ${s}/inventory/resource.cc" ;;
     fuzz_aws_xml)
       echo "${s}/core/error.cc ${s}/aws/xml_util.cc ${s}/aws/ec2_xml.cc ${s}/aws/rds_xml.cc ${s}/aws/api_error.cc" ;;
     *) echo "fuzz/build.sh: no source list for $1" >&2; return 1 ;;

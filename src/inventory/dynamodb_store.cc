@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "inventory/dynamodb_item.h"
+
 namespace devenv::inventory {
 namespace {
 
@@ -14,72 +16,6 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view meta_key = "#meta";
 constexpr std::size_t batch_limit = 25;  // BatchWriteItem's maximum
-
-std::int64_t to_ms(time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-time_point from_ms(std::int64_t ms) {
-  return time_point(std::chrono::duration_cast<time_point::duration>(milliseconds(ms)));
-}
-
-json s_value(const std::string& v) {
-  return {{"S", v}};
-}
-json n_value(std::int64_t v) {
-  return {{"N", std::to_string(v)}};
-}
-
-std::int64_t read_n(const json& item, const char* name) {
-  try {
-    return std::stoll(item.at(name).at("N").get<std::string>());
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-std::string read_s(const json& item, const char* name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->is_object() || !it->contains("S")) return {};
-  return (*it)["S"].get<std::string>();
-}
-
-std::string sort_key(std::int64_t generation, const resource& r) {
-  return fmt::format("{}#{}#{}", generation, to_string(r.kind), r.id);
-}
-
-json to_item(const std::string& env, std::int64_t generation, const resource& r) {
-  json item = {{"environment", s_value(env)},
-               {"resource", s_value(sort_key(generation, r))},
-               {"generation", n_value(generation)},
-               {"kind", s_value(std::string(to_string(r.kind)))},
-               {"id", s_value(r.id)},
-               {"seen_at", n_value(to_ms(r.seen_at))}};
-  // Empty strings are left out: older DynamoDB implementations refuse them.
-  if (!r.type.empty()) item["type"] = s_value(r.type);
-  if (!r.state.empty()) item["state"] = s_value(r.state);
-  json tags = json::object();
-  for (const auto& [k, v] : r.tags) {
-    if (!k.empty() && !v.empty()) tags[k] = s_value(v);
-  }
-  if (!tags.empty()) item["tags"] = {{"M", tags}};
-  return item;
-}
-
-std::optional<resource> from_item(const json& item) {
-  const auto kind = parse_resource_kind(read_s(item, "kind"));
-  if (!kind) return std::nullopt;
-  resource r;
-  r.kind = *kind;
-  r.id = read_s(item, "id");
-  r.type = read_s(item, "type");
-  r.state = read_s(item, "state");
-  r.seen_at = from_ms(read_n(item, "seen_at"));
-  if (auto it = item.find("tags"); it != item.end() && it->contains("M")) {
-    for (const auto& [k, v] : (*it)["M"].items()) {
-      if (v.contains("S")) r.tags[k] = v["S"].get<std::string>();
-    }
-  }
-  return r;
-}
 
 }  // namespace
 
@@ -281,10 +217,7 @@ result<std::optional<snapshot>> dynamodb_store::load() {
   const std::int64_t generation = read_n(**meta, "generation");
   snapshot out;
   out.refreshed_at = from_ms(read_n(**meta, "refreshed_at"));
-  const json names = (*meta)->value("/environments/L"_json_pointer, json::array());
-  for (const auto& name : names) {
-    const std::string env = name.value("S", std::string());
-    if (env.empty()) continue;
+  for (const std::string& env : listed_environments(**meta)) {
     auto& resources = out.envs[env];
     json start;
     do {
