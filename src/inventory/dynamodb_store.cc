@@ -46,11 +46,17 @@ result<json> dynamodb_store::call(std::string_view operation, const json& body) 
     e.message = fmt::format("DynamoDB {}: {}", operation, e.message);
     return tl::unexpected(e);
   }
+  json answer = json::object();
   try {
-    return response->body.empty() ? json::object() : json::parse(response->body);
+    if (!response->body.empty()) answer = json::parse(response->body);
   } catch (const json::exception& e) {
     return fail(errc::unavailable, fmt::format("DynamoDB {}: unreadable answer: {}", operation, e.what()));
   }
+  // Every DynamoDB answer is an object; the readers below rely on that.
+  if (!answer.is_object()) {
+    return fail(errc::unavailable, fmt::format("DynamoDB {}: the answer is not a JSON object", operation));
+  }
+  return answer;
 }
 
 result<void> dynamodb_store::ensure_table() {
