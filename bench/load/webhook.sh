@@ -1,35 +1,28 @@
 #!/usr/bin/env bash
 # Load on the admission webhook over TLS with keep-alive (wrk from Debian): kube-sim + devenv-scaler serving
-# HTTPS with its self-signed certificate, then wrk for DURATION with CONNECTIONS connections, printing wrk's
-# latency distribution and devenv-scaler's VmRSS before and after.
-# Usage: bench/load/webhook.sh BUILD_DIR [DURATION=30s] [CONNECTIONS=8] [THREADS=2]
-# wrk is closed-loop (each connection sends its next request when the previous answer arrives): the latency
-# it reports is at the throughput it reaches, which is an upper bound for the latency at any lower rate.
+# HTTPS with its self-signed certificate, then wrk for DURATION at about RATE requests/s (bench/load/
+# fixed_rate.lua; RATE 0 = closed loop) over CONNECTIONS connections, printing wrk's latency distribution,
+# p99.9, the achieved rate, and devenv-scaler's VmRSS before and after, VmHWM and CPU time.
+# Usage: bench/load/webhook.sh BUILD_DIR [DURATION=60s] [RATE=2000] [CONNECTIONS=16] [THREADS=2]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="$(cd "${1:?usage: $0 BUILD_DIR [DURATION] [CONNECTIONS] [THREADS]}" && pwd)"
-duration="${2:-30s}"
-connections="${3:-8}"
-threads="${4:-2}"
-work="$(mktemp -d /tmp/devenv-webhook-load.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "${p}" 2>/dev/null || true; done; rm -rf "${work}"; }
-trap cleanup EXIT
+build="$(cd "${1:?usage: $0 BUILD_DIR [DURATION] [RATE] [CONNECTIONS] [THREADS]}" && pwd)"
+duration="${2:-60s}"
+rate="${3:-2000}"
+connections="${4:-16}"
+threads="${5:-2}"
+source "${root}/bench/load/stack.sh"
 
-wait_for() { for _ in $(seq 1 300); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "timed out waiting for $1" >&2; exit 1; }
-
-"${build}/tools/kube-sim/kube-sim" --listen 127.0.0.1:0 --data-dir "${work}/kube-sim" >"${work}/kube-sim.log" 2>&1 &
-pids+=($!)
-wait_for "${work}/kube-sim/ready"
-DEVENV_TLS_SELF_SIGNED=true DEVENV_RECONCILE=false DEVENV_LOG_LEVEL=warn DEVENV_API_TOKENS=admin:bench-token-0123456789 \
-  "${build}/src/app/devenv-scaler" serve --listen 127.0.0.1:0 --kubeconfig "${work}/kube-sim/kubeconfig" \
-  --port-file "${work}/port" >"${work}/scaler.log" 2>&1 &
-scaler=$!
-pids+=("${scaler}")
-wait_for "${work}/port"
-port="$(cat "${work}/port")"
-rss() { awk '/VmRSS/ {print $2 " KiB"}' "/proc/${scaler}/status"; }
-echo "devenv-scaler pid ${scaler} port ${port}; VmRSS before: $(rss)"
+load_start_kube_sim "${build}"
+load_start_scaler "${build}"
+load_check_admission
+echo "machine: $(load_machine)"
+echo "devenv-scaler pid ${scaler_pid} port ${scaler_port}; VmRSS before: $(load_kib "${scaler_pid}" VmRSS) KiB"
+echo "wrk: ${duration}, target ${rate} requests/s (0 = closed loop), ${connections} connections, ${threads} threads"
+cpu0="$(load_cpu_seconds "${scaler_pid}")"
 wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency -s "${root}/bench/load/admission.lua" \
-  "https://127.0.0.1:${port}/admission/namespaces"
-echo "VmRSS after: $(rss)"
+  "https://127.0.0.1:${scaler_port}/admission/namespaces" -- "${rate}" "${threads}"
+cpu1="$(load_cpu_seconds "${scaler_pid}")"
+echo "VmRSS after: $(load_kib "${scaler_pid}" VmRSS) KiB; VmHWM: $(load_kib "${scaler_pid}" VmHWM) KiB;" \
+  "devenv-scaler CPU: $(awk -v a="${cpu0}" -v b="${cpu1}" 'BEGIN {printf "%.2f", b - a}') s"
+echo "machine after: $(load_machine)"
