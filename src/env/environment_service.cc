@@ -164,7 +164,16 @@ result<operation_report> environment_service::execute(env_action action, std::st
   report.ns = std::string(ns);
   report.action = action;
   // Databases and machines come up before the pods that use them and go down after them.
-  if (options_.external && action == env_action::start) report.resources = act_on_external(action, ns);
+  std::optional<std::string> state_before_start;
+  if (options_.external && action == env_action::start) {
+    // Bringing databases up can take minutes (waiting for RDS to be available). Meanwhile the namespace says
+    // "starting", so the RDS guard, which acts only where a stop was recorded as completed, keeps out.
+    const auto it = info->annotations.find(std::string(state_annotation));
+    state_before_start = it != info->annotations.end() ? it->second : std::string();
+    const auto error = write_annotations(ns, {{std::string(state_annotation), "starting"}});
+    if (!error.empty()) spdlog::warn("start {}: cannot mark it starting: {}", ns, error);
+    report.resources = act_on_external(action, ns);
+  }
   for (const auto& group : p.groups) {
     std::vector<item_report> results(group.size());
     parallel_for(group.size(), options_.max_concurrency, [&](std::size_t i) {
@@ -201,7 +210,7 @@ result<operation_report> environment_service::execute(env_action action, std::st
         break;
     }
   }
-  report.warnings = record(report, origin);
+  report.warnings = record(report, origin, state_before_start);
   return report;
 }
 
@@ -250,8 +259,26 @@ item_report environment_service::apply_step(env_action action, std::string_view 
   }
 }
 
+std::string environment_service::write_annotations(std::string_view ns, const nlohmann::json& annotations) {
+  // The namespace patch carries the resourceVersion it was read at, like every write (DESIGN.md section 2);
+  // on 409 the namespace is read again. Only our own keys are written, so a retry loses nothing.
+  std::string last_error;
+  for (int attempt = 0; attempt <= options_.max_conflict_retries; ++attempt) {
+    auto info = store_.get_namespace(ns);
+    if (!info) return info.error().message;
+    nlohmann::json patch = {{"metadata", {{"annotations", annotations}}}};
+    if (!info->resource_version.empty()) patch["metadata"]["resourceVersion"] = info->resource_version;
+    auto patched = store_.patch_namespace(ns, patch);
+    if (patched) return {};
+    last_error = patched.error().message;
+    if (patched.error().code != errc::conflict) break;
+  }
+  return last_error;
+}
+
 std::vector<std::string> environment_service::record(const operation_report& report,
-                                                     const action_origin& origin) {
+                                                     const action_origin& origin,
+                                                     const std::optional<std::string>& state_before_start) {
   std::vector<std::string> warnings;
   const auto now = clock_();
   const bool took_effect = report.ok > 0 || report.failed == 0;
@@ -259,28 +286,16 @@ std::vector<std::string> environment_service::record(const operation_report& rep
                      now};
 
   nlohmann::json annotations = {{std::string(last_action_annotation), format_last_action(action)}};
-  if (took_effect) annotations[std::string(state_annotation)] = std::string(target_state(report.action));
-
-  // The namespace patch carries the resourceVersion it was read at, like every write (DESIGN.md section 2);
-  // on 409 the namespace is read again. Only our own keys are written, so a retry loses nothing.
-  std::string last_error;
-  for (int attempt = 0; attempt <= options_.max_conflict_retries; ++attempt) {
-    auto info = store_.get_namespace(report.ns);
-    if (!info) {
-      last_error = info.error().message;
-      break;
-    }
-    nlohmann::json patch = {{"metadata", {{"annotations", annotations}}}};
-    if (!info->resource_version.empty()) patch["metadata"]["resourceVersion"] = info->resource_version;
-    auto patched = store_.patch_namespace(report.ns, patch);
-    if (patched) {
-      last_error.clear();
-      break;
-    }
-    last_error = patched.error().message;
-    if (patched.error().code != errc::conflict) break;
+  if (took_effect) {
+    annotations[std::string(state_annotation)] = std::string(target_state(report.action));
+  } else if (state_before_start) {
+    // A start that changed nothing leaves the state as it found it, not "starting".
+    annotations[std::string(state_annotation)] =
+        state_before_start->empty() ? nlohmann::json(nullptr) : nlohmann::json(*state_before_start);
   }
-  if (!last_error.empty()) warnings.push_back("namespace annotations not written: " + last_error);
+  if (const auto error = write_annotations(report.ns, annotations); !error.empty()) {
+    warnings.push_back("namespace annotations not written: " + error);
+  }
 
   event_record event;
   event.type = report.failed == 0 ? event_type::normal : event_type::warning;

@@ -25,6 +25,8 @@
 
 #include <chrono>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -126,8 +128,13 @@ class environment_service {
   std::vector<resource_item> act_on_external(env_action action, std::string_view ns);
   // EC2/RDS from the inventory, when configured; a throwing provider is reported in the status.
   void add_external(environment_status& status);
-  // Writes the namespace record and the Event; returns what could not be written.
-  std::vector<std::string> record(const operation_report& report, const action_origin& origin);
+  // Writes the namespace record and the Event; returns what could not be written. `state_before_start` is
+  // the state a start marked "starting" replaced (restored when the start changed nothing).
+  std::vector<std::string> record(const operation_report& report, const action_origin& origin,
+                                  const std::optional<std::string>& state_before_start);
+  // Merge-patches our own annotations onto the namespace (null removes one), re-reading on 409; returns the
+  // error text, empty on success.
+  std::string write_annotations(std::string_view ns, const nlohmann::json& annotations);
 
   workload_store& store_;
   wall_clock clock_;

@@ -80,24 +80,33 @@ TEST(guard_event, names_the_database_and_what_was_done) {
       << warning.message;
 }
 
-// An external_resources whose stop waits at its door until released, so a test can look at the world while
-// a stop is half done (workloads at 0, EC2 and RDS not yet).
+// An external_resources whose stop (or start) waits at its door until released, so a test can look at the
+// world while a stop is half done (workloads at 0, EC2 and RDS not yet), or while a start waits for RDS.
 class held_resources : public env::external_resources {
  public:
-  explicit held_resources(env::external_resources& inner) : inner_(inner) {}
+  explicit held_resources(env::external_resources& inner, env::env_action held = env::env_action::stop)
+      : inner_(inner), held_(held) {}
   std::vector<env::resource_item> stop(std::string_view ns) override {
-    entered_.set_value();
-    release_.get_future().wait();
+    if (held_ == env::env_action::stop) hold();
     return inner_.stop(ns);
   }
-  std::vector<env::resource_item> start(std::string_view ns) override { return inner_.start(ns); }
+  std::vector<env::resource_item> start(std::string_view ns) override {
+    if (held_ == env::env_action::start) hold();
+    return inner_.start(ns);
+  }
   env::external_status describe(std::string_view ns) override { return inner_.describe(ns); }
 
   std::future<void> entered() { return entered_.get_future(); }
   void release() { release_.set_value(); }
 
  private:
+  void hold() {
+    entered_.set_value();
+    release_.get_future().wait();
+  }
+
   env::external_resources& inner_;
+  env::env_action held_;
   std::promise<void> entered_;
   std::promise<void> release_;
 };
@@ -174,6 +183,55 @@ TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_stop_runs_and_act
   EXPECT_EQ(guarded[0].item.id, "pg");
   EXPECT_EQ(guarded[0].item.outcome, env::resource_outcome::ok);
   EXPECT_EQ(aws_actions().back(), "stop rds-instance pg");
+}
+
+// A start brings the databases up first and may wait minutes for RDS; the namespace still looks stopped (the
+// workloads come last), so it is marked "starting" meanwhile and the guard keeps out.
+TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_start_brings_the_database_up) {
+  env::service_options options;
+  options.own_namespace = "devenv-scaler";
+  options.external = cloud_.get();
+  env::environment_service service(
+      store_, [] { return t0; }, options);
+  ASSERT_TRUE(service.stop("dev1", {"@alice", "slack"}));
+  held_resources held_start(*cloud_, env::env_action::start);
+  options.external = &held_start;
+  env::environment_service starter(
+      store_, [] { return t0; }, options);
+
+  auto entered = held_start.entered();
+  auto starting = std::async(std::launch::async, [&] { return starter.start("dev1", {"@bob", "slack"}); });
+  ASSERT_EQ(entered.wait_for(30s), std::future_status::ready) << "the start never reached EC2/RDS";
+  // What the guard sees half-way: workloads still at 0, the database coming up (as if RDS were starting it).
+  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "starting");
+  api_.add(testing::make_resource(resource_kind::rds_instance, "pg", "available", "dev1"));
+  const auto before = aws_actions().size();
+  EXPECT_TRUE(guard_round(service).empty());
+  EXPECT_EQ(aws_actions().size(), before) << "the guard stopped the database a start was bringing up";
+
+  held_start.release();
+  auto report = starting.get();
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "running");
+}
+
+// A start that changed nothing (every item failed) puts back the state it found instead of "starting".
+TEST_F(guard_scope_test, a_start_that_changed_nothing_leaves_the_state_it_found) {
+  env::service_options options;
+  options.own_namespace = "devenv-scaler";
+  options.external = cloud_.get();
+  env::environment_service service(
+      store_, [] { return t0; }, options);
+  ASSERT_TRUE(service.stop("dev1", {"@alice", "slack"}));
+  store_.fail_always("web", errc::unavailable);
+  api_.fail_id("i-1");
+  api_.fail_id("pg");
+  auto report = service.start("dev1", {"@bob", "slack"});
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->ok, 0);
+  EXPECT_GT(report->failed, 0);
+  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "stopped");
+  EXPECT_EQ(completed_stops(*service.list()), std::set<std::string>{"dev1"});
 }
 
 TEST_F(guard_scope_test, leaves_an_environment_alone_after_a_start) {
