@@ -354,25 +354,37 @@ const result<std::vector<workload>>& workloads_of(const workloads_by_namespace& 
   return it == all.end() ? none : it->second;
 }
 
+// Every managed namespace and every workload of the cluster, in three reads of the API (namespaces, then all
+// Deployments and StatefulSets) however many environments there are: list() and statuses() are polled
+// (dashboard, REST list), and per-namespace reads would cost 1 + 2N calls against the client's rate limit,
+// which the nightly stops need.
+struct cluster_view {
+  std::vector<namespace_info> managed;  // sorted by name
+  workloads_by_namespace workloads;
+};
+
+result<cluster_view> read_cluster(workload_store& store, const protection_policy& protection) {
+  auto namespaces = store.list_namespaces();
+  if (!namespaces) return tl::unexpected(namespaces.error());
+  auto workloads = store.list_all_workloads();
+  if (!workloads) return tl::unexpected(workloads.error());
+  return cluster_view{managed_only(std::move(*namespaces), protection), std::move(*workloads)};
+}
+
 }  // namespace
 
-// Three reads of the API (namespaces, then all Deployments and StatefulSets) however many environments
-// there are: these views are polled (dashboard, list), and per-namespace reads would cost 1 + 2N calls
-// against the client's rate limit, which the nightly stops need.
 result<std::vector<environment_summary>> environment_service::list() {
-  auto namespaces = store_.list_namespaces();
-  if (!namespaces) return tl::unexpected(namespaces.error());
-  auto workloads = store_.list_all_workloads();
-  if (!workloads) return tl::unexpected(workloads.error());
+  auto cluster = read_cluster(store_, protection_);
+  if (!cluster) return tl::unexpected(cluster.error());
   std::vector<environment_summary> out;
-  for (const auto& info : managed_only(std::move(*namespaces), protection_)) {
+  for (const auto& info : cluster->managed) {
     environment_summary summary;
     summary.ns = info.name;
     summary.schedule = read_schedule_label(info.labels, options_.schedule_label_key);
     if (auto it = info.annotations.find(std::string(state_annotation)); it != info.annotations.end()) {
       summary.recorded_state = it->second;
     }
-    const auto& listed = workloads_of(*workloads, info.name);
+    const auto& listed = workloads_of(cluster->workloads, info.name);
     if (listed) {
       summary.workloads = static_cast<int>(listed->size());
       summary.state = derive_state(info, false, *listed);
@@ -385,13 +397,11 @@ result<std::vector<environment_summary>> environment_service::list() {
 }
 
 result<std::vector<status_entry>> environment_service::statuses() {
-  auto namespaces = store_.list_namespaces();
-  if (!namespaces) return tl::unexpected(namespaces.error());
-  auto workloads = store_.list_all_workloads();
-  if (!workloads) return tl::unexpected(workloads.error());
+  auto cluster = read_cluster(store_, protection_);
+  if (!cluster) return tl::unexpected(cluster.error());
   std::vector<status_entry> out;
-  for (const auto& info : managed_only(std::move(*namespaces), protection_)) {
-    const auto& listed = workloads_of(*workloads, info.name);
+  for (const auto& info : cluster->managed) {
+    const auto& listed = workloads_of(cluster->workloads, info.name);
     if (!listed) {
       out.push_back({info.name, tl::unexpected(listed.error())});
       continue;

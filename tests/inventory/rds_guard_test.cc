@@ -127,6 +127,19 @@ class guard_scope_test : public ::testing::Test {
     api_.add(testing::make_resource(resource_kind::rds_instance, "pg", "available", "dev1"));
   }
 
+  // An environment service over the fake store acting on EC2/RDS through `external`.
+  std::unique_ptr<env::environment_service> make_service(env::external_resources* external) {
+    env::service_options options;
+    options.own_namespace = "devenv-scaler";
+    options.external = external;
+    return std::make_unique<env::environment_service>(
+        store_, [] { return t0; }, options);
+  }
+
+  std::string recorded_state() const {
+    return store_.namespace_object("dev1")["metadata"]["annotations"].value("devenv-scaler/state", "");
+  }
+
   // One guard round as the leader runs it: the environments from the service, the inventory refreshed.
   std::vector<guarded_database> guard_round(env::environment_service& service) {
     EXPECT_TRUE(cache_->refresh());
@@ -152,11 +165,8 @@ class guard_scope_test : public ::testing::Test {
 };
 
 TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_stop_runs_and_acts_once_it_completed) {
-  env::service_options options;
-  options.own_namespace = "devenv-scaler";
-  options.external = held_.get();
-  env::environment_service service(
-      store_, [] { return t0; }, options);
+  auto owned = make_service(held_.get());
+  auto& service = *owned;
 
   auto entered = held_->entered();
   auto stopping = std::async(std::launch::async, [&] { return service.stop("dev1", {"@alice", "slack"}); });
@@ -188,22 +198,17 @@ TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_stop_runs_and_act
 // A start brings the databases up first and may wait minutes for RDS; the namespace still looks stopped (the
 // workloads come last), so it is marked "starting" meanwhile and the guard keeps out.
 TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_start_brings_the_database_up) {
-  env::service_options options;
-  options.own_namespace = "devenv-scaler";
-  options.external = cloud_.get();
-  env::environment_service service(
-      store_, [] { return t0; }, options);
+  auto owned = make_service(cloud_.get());
+  auto& service = *owned;
   ASSERT_TRUE(service.stop("dev1", {"@alice", "slack"}));
   held_resources held_start(*cloud_, env::env_action::start);
-  options.external = &held_start;
-  env::environment_service starter(
-      store_, [] { return t0; }, options);
+  auto starter = make_service(&held_start);
 
   auto entered = held_start.entered();
-  auto starting = std::async(std::launch::async, [&] { return starter.start("dev1", {"@bob", "slack"}); });
+  auto starting = std::async(std::launch::async, [&] { return starter->start("dev1", {"@bob", "slack"}); });
   ASSERT_EQ(entered.wait_for(30s), std::future_status::ready) << "the start never reached EC2/RDS";
   // What the guard sees half-way: workloads still at 0, the database coming up (as if RDS were starting it).
-  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "starting");
+  EXPECT_EQ(recorded_state(), "starting");
   api_.add(testing::make_resource(resource_kind::rds_instance, "pg", "available", "dev1"));
   const auto before = aws_actions().size();
   EXPECT_TRUE(guard_round(service).empty());
@@ -212,16 +217,13 @@ TEST_F(guard_scope_test, leaves_an_environment_alone_while_its_start_brings_the_
   held_start.release();
   auto report = starting.get();
   ASSERT_TRUE(report) << report.error().message;
-  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "running");
+  EXPECT_EQ(recorded_state(), "running");
 }
 
 // A start that changed nothing (every item failed) puts back the state it found instead of "starting".
 TEST_F(guard_scope_test, a_start_that_changed_nothing_leaves_the_state_it_found) {
-  env::service_options options;
-  options.own_namespace = "devenv-scaler";
-  options.external = cloud_.get();
-  env::environment_service service(
-      store_, [] { return t0; }, options);
+  auto owned = make_service(cloud_.get());
+  auto& service = *owned;
   ASSERT_TRUE(service.stop("dev1", {"@alice", "slack"}));
   store_.fail_always("web", errc::unavailable);
   api_.fail_id("i-1");
@@ -230,16 +232,13 @@ TEST_F(guard_scope_test, a_start_that_changed_nothing_leaves_the_state_it_found)
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->ok, 0);
   EXPECT_GT(report->failed, 0);
-  EXPECT_EQ(store_.namespace_object("dev1")["metadata"]["annotations"]["devenv-scaler/state"], "stopped");
+  EXPECT_EQ(recorded_state(), "stopped");
   EXPECT_EQ(completed_stops(*service.list()), std::set<std::string>{"dev1"});
 }
 
 TEST_F(guard_scope_test, leaves_an_environment_alone_after_a_start) {
-  env::service_options options;
-  options.own_namespace = "devenv-scaler";
-  options.external = cloud_.get();
-  env::environment_service service(
-      store_, [] { return t0; }, options);
+  auto owned = make_service(cloud_.get());
+  auto& service = *owned;
   ASSERT_TRUE(service.stop("dev1", {"@alice", "slack"}));
   ASSERT_TRUE(service.start("dev1", {"@alice", "slack"}));
   api_.settle();  // the database is available again because it was started on purpose
