@@ -13,4 +13,16 @@ ctest --preset ci "$@"
 
 cmake --preset tsan
 cmake --build --preset tsan
-ctest --preset tsan
+# TSan writes its reports to files (TSAN_OPTIONS log_path, CMakePresets.json), so a race inside a kube-sim or
+# devenv-scaler child process, whose log the test deletes with its temp folder, is not lost: any report
+# fails the run and is printed here.
+reports=build/tsan/tsan-reports
+rm -rf "${reports}" && mkdir -p "${reports}"
+status=0
+ctest --preset tsan || status=$?
+if compgen -G "${reports}/report.*" >/dev/null; then
+  echo "ThreadSanitizer reports (${reports}):" >&2
+  cat "${reports}"/report.* >&2
+  status=1
+fi
+exit "${status}"
