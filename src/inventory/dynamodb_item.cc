@@ -103,10 +103,10 @@ std::optional<resource> from_item(const json& item) {
 std::vector<std::string> listed_environments(const json& meta) {
   std::vector<std::string> out;
   if (!meta.is_object()) return out;
-  const auto environments = meta.find("environments");
-  if (environments == meta.end() || !environments->is_object()) return out;
-  const auto list = environments->find("L");
-  if (list == environments->end() || !list->is_array()) return out;
+  const auto attribute = meta.find("environments");
+  if (attribute == meta.end() || !attribute->is_object()) return out;
+  const auto list = attribute->find("L");
+  if (list == attribute->end() || !list->is_array()) return out;
   for (const auto& entry : *list) {
     std::string name = read_s(json{{"v", entry}}, "v");
     if (!name.empty()) out.push_back(std::move(name));
