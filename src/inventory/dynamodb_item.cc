@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace devenv::inventory {
@@ -98,6 +99,19 @@ std::optional<resource> from_item(const json& item) {
     }
   }
   return r;
+}
+
+bool same_resources(const environments& a, const environments& b) {
+  const auto same = [](resource x, const resource& y) {
+    x.seen_at = y.seen_at;
+    return x == y;
+  };
+  if (a.size() != b.size()) return false;
+  for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+    if (ia->first != ib->first || ia->second.size() != ib->second.size()) return false;
+    if (!std::equal(ia->second.begin(), ia->second.end(), ib->second.begin(), same)) return false;
+  }
+  return true;
 }
 
 std::vector<std::string> listed_environments(const json& meta) {

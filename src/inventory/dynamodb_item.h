@@ -29,6 +29,8 @@ std::string sort_key(std::int64_t generation, const resource& r);
 nlohmann::json to_item(const std::string& env, std::int64_t generation, const resource& r);
 // None when the item has no known kind.
 std::optional<resource> from_item(const nlohmann::json& item);
+// Whether two inventories hold the same resources, ignoring when each was seen (seen_at).
+bool same_resources(const environments& a, const environments& b);
 // The environment names of the "#meta" item (its "environments" list of S values), empty ones left out.
 std::vector<std::string> listed_environments(const nlohmann::json& meta);
 

@@ -159,15 +159,33 @@ result<void> dynamodb_store::replace(const snapshot& s) {
   if (auto ready = ensure_table(); !ready) return ready;
   auto meta = read_meta();
   if (!meta) return tl::unexpected(meta.error());
+  // Nothing changed since this store wrote the current generation (nobody else wrote since: the meta item
+  // still names it): only refreshed_at moves, one write instead of one per resource plus a cleanup scan (at
+  // 5,000 instances refreshed every minute, some 14 million writes a day otherwise).
+  if (*meta && written_ && read_n(**meta, "generation") == written_->generation &&
+      same_resources(written_->envs, s.envs)) {
+    if (auto put = put_meta(written_->generation, s); !put) return put;
+    std::lock_guard stats_lock(stats_mutex_);
+    ++stats_.unchanged_refreshes;
+    return {};
+  }
   std::int64_t generation = to_ms(s.refreshed_at);
   if (*meta) generation = std::max(generation, read_n(**meta, "generation") + 1);  // always moves forward
   std::vector<json> puts;
-  json names = json::array();
   for (const auto& [env, resources] : s.envs) {
-    names.push_back(s_value(env));
     for (const auto& r : resources) puts.push_back({{"PutRequest", {{"Item", to_item(env, generation, r)}}}});
   }
+  written_.reset();
   if (auto written = write_batches(std::move(puts)); !written) return written;
+  if (auto put = put_meta(generation, s); !put) return put;
+  written_ = written_generation{generation, s.envs};
+  delete_older_generations(generation);
+  return {};
+}
+
+result<void> dynamodb_store::put_meta(std::int64_t generation, const snapshot& s) {
+  json names = json::array();
+  for (const auto& [env, resources] : s.envs) names.push_back(s_value(env));
   json meta_item = {{"environment", s_value(std::string(meta_key))},
                     {"resource", s_value(std::string(meta_key))},
                     {"generation", n_value(generation)},
@@ -176,7 +194,6 @@ result<void> dynamodb_store::replace(const snapshot& s) {
   if (auto put = call("PutItem", {{"TableName", options_.table}, {"Item", meta_item}}); !put) {
     return tl::unexpected(put.error());
   }
-  delete_older_generations(generation);
   return {};
 }
 
@@ -242,7 +259,11 @@ result<std::optional<snapshot>> dynamodb_store::load() {
         ++stats_.pages;
       }
       for (const auto& item : page->value("Items", json::array())) {
-        if (auto r = from_item(item)) resources.push_back(std::move(*r));
+        if (auto r = from_item(item)) {
+          // The generation was confirmed current at refreshed_at (an unchanged refresh writes only that).
+          r->seen_at = out.refreshed_at;
+          resources.push_back(std::move(*r));
+        }
       }
       start = page->contains("LastEvaluatedKey") ? (*page)["LastEvaluatedKey"] : json();
     } while (!start.is_null());

@@ -36,6 +36,7 @@ struct dynamodb_stats {
   int batch_writes = 0;
   int unprocessed_retries = 0;
   int pages = 0;
+  int unchanged_refreshes = 0;  // replaces that only moved the meta item's refreshed_at
 };
 
 class dynamodb_store : public inventory_store {
@@ -56,6 +57,7 @@ class dynamodb_store : public inventory_store {
   result<void> write_batches(std::vector<nlohmann::json> requests);
   result<std::optional<nlohmann::json>> read_meta();
   void delete_older_generations(std::int64_t keep);
+  result<void> put_meta(std::int64_t generation, const snapshot& s);
 
   const aws::signed_client& client_;
   dynamodb_options options_;
@@ -64,6 +66,13 @@ class dynamodb_store : public inventory_store {
   bool table_checked_ = false;
   mutable std::mutex stats_mutex_;
   dynamodb_stats stats_;
+  // The generation this store last wrote and its resources (under mutex_): an unchanged refresh of it only
+  // moves the meta item's refreshed_at.
+  struct written_generation {
+    std::int64_t generation = 0;
+    environments envs;
+  };
+  std::optional<written_generation> written_;
 };
 
 }  // namespace devenv::inventory

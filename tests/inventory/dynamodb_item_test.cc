@@ -65,6 +65,21 @@ TEST(DynamodbItem, UnexpectedShapesReadAsAbsentWithoutThrowing) {
   EXPECT_EQ(far->seen_at, time_point{});
 }
 
+TEST(DynamodbItem, SameResourcesIgnoresOnlyWhenTheyWereSeen) {
+  const auto inventory = [](time_point seen, std::string state) {
+    auto r = make_resource(resource_kind::ec2, "i-1", std::move(state), "dev1");
+    r.seen_at = seen;
+    return environments{{"dev1", {r}}};
+  };
+  EXPECT_TRUE(same_resources(inventory(t0, "running"), inventory(t0 + 60s, "running")));
+  EXPECT_FALSE(same_resources(inventory(t0, "running"), inventory(t0, "stopped")));
+  EXPECT_FALSE(same_resources(inventory(t0, "running"), {}));
+  auto renamed = inventory(t0, "running");
+  renamed["dev2"] = renamed["dev1"];
+  renamed.erase("dev1");
+  EXPECT_FALSE(same_resources(inventory(t0, "running"), renamed));
+}
+
 TEST(DynamodbItem, MetaListsItsEnvironmentsAndToleratesOddEntries) {
   EXPECT_EQ(listed_environments(json::parse(R"({"environments":{"L":[{"S":"dev1"},{"S":""},{"N":"2"},1,
                                                {"S":"dev2"}]}})")),

@@ -146,6 +146,44 @@ TEST_F(dynamodb_store_test, a_new_refresh_replaces_the_old_and_cleans_it_up) {
   EXPECT_EQ(nlohmann::json::parse(answer->body)["Count"].get<int>(), static_cast<int>(second.size()) + 1);
 }
 
+// The common case, every minute: nothing changed in AWS. Only the meta item's refreshed_at is written.
+TEST_F(dynamodb_store_test, an_unchanged_refresh_writes_only_the_meta_item) {
+  start(false);
+  auto store = make(true, 10);
+  ASSERT_TRUE(store->replace(many(t0, 3, 12)));
+  const auto before = store->stats();
+  const auto same = many(t0 + 60s, 3, 12);
+  ASSERT_TRUE(store->replace(same));
+  const auto after = store->stats();
+  EXPECT_EQ(after.requests - before.requests, 2);  // GetItem and PutItem of the meta item
+  EXPECT_EQ(after.batch_writes, before.batch_writes);
+  EXPECT_EQ(after.unchanged_refreshes, 1);
+  auto loaded = store->load();
+  ASSERT_TRUE(loaded && loaded->has_value());
+  EXPECT_EQ((*loaded)->refreshed_at, t0 + 60s);
+  EXPECT_EQ((*loaded)->envs, same.envs);  // seen at the confirming refresh
+
+  // A change (one instance stopped) writes a new generation again.
+  auto changed = many(t0 + 120s, 3, 12);
+  changed.envs.at("dev1")[0].state = "stopped";
+  ASSERT_TRUE(store->replace(changed));
+  EXPECT_GT(store->stats().batch_writes, after.batch_writes);
+  EXPECT_EQ(store->stats().unchanged_refreshes, 1);
+  loaded = store->load();
+  ASSERT_TRUE(loaded && loaded->has_value());
+  EXPECT_EQ((*loaded)->envs, changed.envs);
+
+  // Another writer (a second store on the same table) took over: the first cannot assume its generation.
+  auto other = make(true, 10);
+  const auto theirs = many(t0 + 180s, 1, 2);
+  ASSERT_TRUE(other->replace(theirs));
+  ASSERT_TRUE(store->replace(changed));
+  EXPECT_EQ(store->stats().unchanged_refreshes, 1);
+  loaded = other->load();
+  ASSERT_TRUE(loaded && loaded->has_value());
+  EXPECT_EQ((*loaded)->envs.size(), 3u);
+}
+
 TEST_F(dynamodb_store_test, unprocessed_items_are_resent_until_all_are_written) {
   start(true);
   auto store = make(true, 100);
